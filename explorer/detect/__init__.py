@@ -1,0 +1,1 @@
+"""Detectors observe executions and describe failures; they never steer."""

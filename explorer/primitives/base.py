@@ -1,0 +1,58 @@
+"""What every primitive shares: a per-execution identity and a display name."""
+from ..runtime import kernel
+from ..runtime.sites import caller_site, short
+
+
+class Primitive:
+    """Base of explorer primitives.
+
+    A primitive belongs to the execution that created it. Used again in a
+    later execution (a lock cached by a library such as ``logging``), it
+    starts afresh via :meth:`_reset`, so no state leaks between executions.
+    """
+
+    _kind = "object"
+
+    def __init__(self):
+        self._ex = kernel.execution()
+        self._site = caller_site()
+        self._name = None
+        self._reset()
+
+    def _reset(self):
+        """Set the primitive's initial state (subclasses)."""
+
+    def _live(self):
+        """Re-initialise when used in another execution than the one that made it."""
+        ex = kernel.execution()
+        if ex is not self._ex:
+            self._ex = ex
+            self._reset()
+
+    @property
+    def xp_name(self):
+        """The name shown in traces and diagrams."""
+        if self._name is None:
+            ex = self._ex
+            n = ex.next_number(self._kind) if ex is not None else 0
+            self._name = f"{self._kind}#{n}@{short(self._site)}"
+        return self._name
+
+    def xp_rename(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"<explorer {self.xp_name}>"
+
+
+def check_timeout(timeout, blocking=True):
+    """Validate a ``(blocking, timeout)`` pair the way ``_thread.lock`` does."""
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        raise ValueError("timeout value must be a non-negative number")
+
+
+def me():
+    """The running logical thread (None outside an exploration)."""
+    return kernel.current()

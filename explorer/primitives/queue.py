@@ -1,0 +1,161 @@
+"""Queue, LifoQueue, PriorityQueue and SimpleQueue.
+
+Each call is one operation on the queue (a put or get is enabled while the
+queue has room or items). The ``_init/_qsize/_put/_get`` hooks are CPython's,
+so user subclasses of ``queue.Queue`` keep working.
+"""
+import heapq
+import queue as _std
+from collections import deque
+
+from ..runtime import kernel
+from ..runtime.ops import ACQUIRE, READ, RELEASE, WRITE, Op
+from .base import Primitive
+
+Empty = _std.Empty
+Full = _std.Full
+_RW = WRITE | ACQUIRE | RELEASE
+_R = READ | ACQUIRE
+
+
+def _check(timeout):
+    if timeout is not None and timeout < 0:
+        raise ValueError("'timeout' must be a non-negative number")
+
+
+class Queue(Primitive):
+    """``queue.Queue`` (FIFO)."""
+
+    _kind = "Queue"
+
+    def __init__(self, maxsize=0):
+        self.maxsize = maxsize
+        super().__init__()
+
+    def _reset(self):
+        self._init(self.maxsize)
+        self.unfinished_tasks = 0
+
+    def _room(self):
+        return not (0 < self.maxsize <= self._qsize())
+
+    def _has_items(self):
+        return self._qsize() > 0
+
+    def _no_tasks(self):
+        return self.unfinished_tasks == 0
+
+    def put(self, item, block=True, timeout=None):
+        _check(timeout)
+        self._live()
+        can_fail = not block or timeout is not None
+        kernel.step(Op("put", self, ((self, _RW),), None if can_fail else self._room,
+                       detail=item, waits_for=self, yields=can_fail))
+        if not self._room():
+            raise Full
+        self._put(item)
+        self.unfinished_tasks += 1
+
+    def get(self, block=True, timeout=None):
+        _check(timeout)
+        self._live()
+        can_fail = not block or timeout is not None
+        kernel.step(Op("get", self, ((self, _RW),), None if can_fail else self._has_items,
+                       waits_for=self, yields=can_fail))
+        if not self._qsize():
+            raise Empty
+        return self._get()
+
+    def put_nowait(self, item):
+        return self.put(item, block=False)
+
+    def get_nowait(self):
+        return self.get(block=False)
+
+    def task_done(self):
+        self._live()
+        kernel.step(Op("task_done", self, ((self, _RW),)))
+        if self.unfinished_tasks <= 0:
+            raise ValueError("task_done() called too many times")
+        self.unfinished_tasks -= 1
+
+    def join(self):
+        self._live()
+        kernel.step(Op("join", self, ((self, _R),), self._no_tasks, waits_for=self))
+
+    def qsize(self):
+        self._live()
+        kernel.step(Op("qsize", self, ((self, _R),)))
+        return self._qsize()
+
+    def empty(self):
+        self._live()
+        kernel.step(Op("empty", self, ((self, _R),)))
+        return not self._qsize()
+
+    def full(self):
+        self._live()
+        kernel.step(Op("full", self, ((self, _R),)))
+        return 0 < self.maxsize <= self._qsize()
+
+    # CPython's overridable storage hooks
+    def _init(self, maxsize):
+        self.queue = deque()
+
+    def _qsize(self):
+        return len(self.queue)
+
+    def _put(self, item):
+        self.queue.append(item)
+
+    def _get(self):
+        return self.queue.popleft()
+
+    def __repr__(self):
+        return f"<explorer {self.xp_name} {list(self.queue)!r}>"
+
+
+class LifoQueue(Queue):
+    """``queue.LifoQueue``."""
+
+    _kind = "LifoQueue"
+
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _get(self):
+        return self.queue.pop()
+
+
+class PriorityQueue(Queue):
+    """``queue.PriorityQueue``."""
+
+    _kind = "PriorityQueue"
+
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _put(self, item):
+        heapq.heappush(self.queue, item)
+
+    def _get(self):
+        return heapq.heappop(self.queue)
+
+
+class SimpleQueue(Queue):
+    """``queue.SimpleQueue``: unbounded, no task tracking."""
+
+    _kind = "SimpleQueue"
+
+    def __init__(self):
+        super().__init__(0)
+
+    def put(self, item, block=True, timeout=None):
+        super().put(item)
+        self.unfinished_tasks = 0
+
+    def task_done(self):
+        raise AttributeError("'SimpleQueue' object has no attribute 'task_done'")
+
+    def join(self):
+        raise AttributeError("'SimpleQueue' object has no attribute 'join'")

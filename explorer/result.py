@@ -1,0 +1,127 @@
+"""Results: what one execution did, and what an exploration found.
+
+The JSON shapes are DESIGN.md's contract; fields beyond it are additive.
+"""
+from .naming import bounded_repr, object_name
+from .runtime.sites import short
+
+
+class ExecutionRecord:
+    """One execution: its trace, schedule, outcome and failure (if any)."""
+
+    def __init__(self, target, trace, schedule, outcome, returned, failure, cycle, output,
+                 pruned, steps):
+        self.target = target
+        self.trace = trace            # [(thread name, Op)]
+        self.schedule = schedule
+        self.outcome = outcome
+        self.returned = returned
+        self.failure = failure
+        self.cycle = cycle
+        self.output = output
+        self.pruned = pruned
+        self.steps = steps
+        self.divergence = None
+
+    def trace_json(self, limit=None):
+        rows = self.trace if limit is None else self.trace[-limit:]
+        first = len(self.trace) - len(rows)
+        return [{"step": first + i, "thread": name, "op": op.kind,
+                 "object": object_name(op.obj), "location": short(op.site)}
+                for i, (name, op) in enumerate(rows)]
+
+    def failure_json(self):
+        f = self.failure
+        if f is None:
+            return None
+        data = {"kind": f.kind, "message": f.message, "schedule": self.schedule,
+                "trace": self.trace_json(), "cycle": self.cycle}
+        if f.traceback:
+            data["traceback"] = f.traceback
+        for key in ("thread", "location", "accesses", "location_name", "preemptions"):
+            if key in f.details:
+                data[key] = f.details[key]
+        return data
+
+    def replay_json(self):
+        failure = self.failure_json()
+        if failure is None and self.divergence:
+            failure = {"kind": "nondeterminism", "message": self.divergence,
+                       "schedule": self.schedule, "trace": self.trace_json(), "cycle": None}
+        return {"target": self.target.spec, "schedule": self.schedule,
+                "outcome": bounded_repr(self.outcome) if self.returned else None,
+                "failure": failure, "trace": self.trace_json(), "output": self.output}
+
+
+class Result:
+    """An exploration's result: counts, outcomes and distinct failures."""
+
+    def __init__(self, target, strategy, all_failures=False):
+        self.target = target
+        self.strategy = strategy
+        self.all_failures = all_failures
+        self.complete = False
+        self.interrupted = False
+        self.executions = 0
+        self.steps = 0
+        self.pruned = 0
+        self.outcomes = {}        # repr -> [count, shortest record]
+        self.failures = {}        # signature -> shortest record
+        self.states = set()
+        self.transitions = set()
+        self.strategy_stats = {}
+        self.elapsed_s = 0.0
+
+    def add(self, record):
+        self.executions += 1
+        self.steps += record.steps
+        if record.pruned:
+            self.pruned += 1
+        self._add_states(record)
+        if record.failure is not None:
+            key = self._signature(record.failure)
+            best = self.failures.get(key)
+            if best is None or record.steps < best.steps:
+                self.failures[key] = record
+        elif record.returned:
+            value = bounded_repr(record.outcome)
+            entry = self.outcomes.setdefault(value, [0, record])
+            entry[0] += 1
+            if record.steps < entry[1].steps:
+                entry[1] = record
+
+    def _signature(self, failure):
+        if self.all_failures:
+            return (failure.kind, failure.details.get("signature", failure.message))
+        return (failure.kind,)
+
+    def _add_states(self, record):
+        """Distinct states as thread positions along the trace (see graph/ for full states)."""
+        positions = {}
+        prev = ()
+        for name, op in record.trace:
+            positions[name] = (op.kind, op.site)
+            state = tuple(sorted(positions.items()))
+            h = hash(state)
+            self.states.add(h)
+            self.transitions.add((prev, h))
+            prev = h
+
+    @property
+    def failure_records(self):
+        return list(self.failures.values())
+
+    def to_json(self):
+        data = {
+            "target": self.target, "strategy": self.strategy, "complete": self.complete,
+            "executions": self.executions, "steps": self.steps,
+            "states": len(self.states), "transitions": len(self.transitions),
+            "outcomes": [{"value": v, "count": c, "schedule": r.schedule}
+                         for v, (c, r) in sorted(self.outcomes.items())],
+            "failures": [r.failure_json() for r in self.failure_records],
+            "elapsed_s": round(self.elapsed_s, 4),
+        }
+        if self.interrupted:
+            data["interrupted"] = True
+        data.update(self.strategy_stats)
+        return data

@@ -1,0 +1,223 @@
+"""Execution: one run of the target under the cooperative scheduler.
+
+The hub (the greenlet that calls :meth:`Execution.run`) owns the step loop:
+every logical thread runs until it parks on its next operation, then control
+returns to the hub, which asks the strategy which enabled thread goes next.
+The runtime only *executes*; the choice is always the strategy's (shuttle's
+``Scheduler::next_task``; loom's ``rt::execution``).
+"""
+import traceback
+
+from greenlet import GreenletExit, greenlet
+
+from . import kernel
+from .ops import ACQUIRE, RELEASE, WRITE, Op
+from .sites import caller_site
+from .threads import LogicalThread
+
+
+class ChoicePoint:
+    """What a strategy sees at a yield point (it never sees threads).
+
+    Attributes:
+        step: index of the step about to be taken.
+        enabled: tids that can run, in creation order.
+        current: tid that took the previous step (None at the start).
+        pending: tid -> pending Op, for every live thread, blocked ones too.
+    """
+
+    __slots__ = ("step", "enabled", "current", "pending")
+
+    def __init__(self, step, enabled, current, pending):
+        self.step = step
+        self.enabled = enabled
+        self.current = current
+        self.pending = pending
+
+
+class Failure:
+    """A failure found in one execution (kind as in DESIGN.md's contract)."""
+
+    def __init__(self, kind, message, tid=None, step=None, details=None, tb=None):
+        self.kind = kind
+        self.message = message
+        self.tid = tid
+        self.step = step
+        self.details = details or {}
+        self.traceback = tb
+
+    def __repr__(self):
+        return f"Failure({self.kind}: {self.message})"
+
+
+NO_OUTCOME = object()
+
+
+class Execution:
+    """One execution: logical threads, the step loop, the trace and the schedule.
+
+    Args:
+        strategy: answers ``choose(point)``; see ``explorer.strategies.base``.
+        max_steps: a per-execution bound; hitting it is a ``step-limit`` failure.
+    """
+
+    def __init__(self, strategy, max_steps=20000, on_deadlock=None):
+        self.strategy = strategy
+        self.on_deadlock = on_deadlock  # observer: describes a deadlock before teardown
+        self.max_steps = max_steps
+        self.threads = []          # every logical thread, by tid
+        self.live = []             # started and not finished
+        self.trace = []            # (tid, op) per executed step
+        self.choices = []          # tid at each step with more than one enabled thread
+        self.failure = None
+        self.outcome = NO_OUTCOME
+        self.running = None
+        self.pruned = False
+        self.steps = 0
+        self.counters = {}         # per-execution counters for default names
+        self.hub = None
+        self.atexit = []           # run by the main thread at exit (threading._register_atexit)
+
+    # -- threads -----------------------------------------------------------
+    def spawn(self, obj, body, name, daemon, site=None):
+        """Create a logical thread that will run ``body()``; it starts parked."""
+        tid = len(self.threads)
+        glet = greenlet(self._bootstrap, parent=self.hub)
+        t = LogicalThread(tid, name, daemon, obj, glet, self.running)
+        t.pending = Op("begin", obj, ((obj, ACQUIRE),))
+        t.pending.site = site or ("?", 0)
+        self.threads.append(t)
+        self.live.append(t)
+        glet.xp_body = body
+        return t
+
+    def next_number(self, key):
+        n = self.counters.get(key, 0) + 1
+        self.counters[key] = n
+        return n
+
+    def park(self, op):
+        """Park the running thread on ``op`` and return when it is chosen."""
+        op.site = caller_site()
+        t = self.running
+        t.pending = op
+        self.hub.switch()
+
+    def _bootstrap(self):
+        t = self.running
+        try:
+            t.result = greenlet.getcurrent().xp_body()
+        except GreenletExit:
+            raise
+        except SystemExit:
+            pass  # as in CPython: SystemExit ends the thread quietly
+        except BaseException as exc:  # noqa: BLE001 - every uncaught error is a finding
+            self._uncaught(t, exc)
+            return
+        if t.tid == 0:
+            self.outcome = t.result
+            self._shutdown()
+        kernel.step(Op("exit", t.obj, ((t, WRITE | RELEASE),)))
+        t.finished = True
+        self.live.remove(t)
+
+    def _shutdown(self):
+        """Join non-daemon threads at program exit, as ``threading._shutdown`` does."""
+        for callback in self.atexit:
+            callback()
+
+        def ready():
+            return all(u.daemon or u.finished for u in self.live if u.tid != 0)
+        kernel.step(Op("shutdown", None, ready=ready, waits_for="non-daemon threads"))
+
+    def _uncaught(self, t, exc):
+        kind = "assertion" if isinstance(exc, AssertionError) else "exception"
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        where = _raise_site(exc)
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        self.failure = Failure(kind, f"{text} in {t.name} at {where}", t.tid, self.steps,
+                               {"thread": t.name, "location": where}, tb)
+
+    # -- the step loop -----------------------------------------------------
+    def run(self, main_obj, target, site=None):
+        """Run ``target`` as the main thread until it ends, fails or deadlocks."""
+        previous = kernel.activate(self)
+        self.hub = greenlet.getcurrent()
+        try:
+            main = self.spawn(main_obj, target, "MainThread", False,
+                              site=site or _code_site(target))
+            main_obj._lt = main
+            self._loop(main)
+        finally:
+            self._teardown()
+            kernel.activate(previous)
+        return self
+
+    def _loop(self, main):
+        strategy = self.strategy
+        current = None
+        while self.failure is None and not main.finished:
+            live = self.live
+            pending = {t.tid: t.pending for t in live}
+            enabled = [tid for tid, op in pending.items() if op.ready is None or op.ready()]
+            if not enabled:
+                blocked = [(t.tid, t.pending) for t in live]
+                self.failure = Failure("deadlock", "deadlock", None, self.steps,
+                                       {"blocked": blocked})
+                if self.on_deadlock is not None:
+                    self.on_deadlock(self.failure, blocked, self.threads)
+                break
+            if self.steps >= self.max_steps:
+                self.failure = Failure(
+                    "step-limit",
+                    f"no end after {self.max_steps} steps: a spin loop or livelock "
+                    "(a thread waiting for another without blocking)?", current, self.steps)
+                break
+            tid = strategy.choose(ChoicePoint(self.steps, enabled, current, pending))
+            if tid is None:
+                self.pruned = True
+                break
+            if len(enabled) > 1:
+                self.choices.append(tid)
+            t = self.threads[tid]
+            self.trace.append((tid, t.pending))
+            self.steps += 1
+            t.pending = None
+            current = tid
+            self.running = t
+            t.glet.switch()
+            self.running = None
+        self.final = ChoicePoint(self.steps, [], current, {t.tid: t.pending for t in self.live})
+
+    def _teardown(self):
+        """Throw GreenletExit into threads still parked, with scheduling off.
+
+        Daemon threads are dropped where they stand (CPython's shutdown);
+        their ``finally`` blocks run now, not later in another execution.
+        """
+        self.running = None
+        for t in self.threads:
+            if not t.finished and t.glet and not t.glet.dead:
+                try:
+                    t.glet.throw(GreenletExit)
+                except BaseException:  # noqa: BLE001 - user cleanup errors are irrelevant here
+                    pass
+            t.glet = None
+
+
+def _code_site(fn):
+    code = getattr(fn, "__code__", None)
+    return (code.co_filename, code.co_firstlineno) if code else ("?", 0)
+
+
+def _raise_site(exc):
+    """The innermost user-code frame of an exception's traceback, as file:line."""
+    from .sites import _PKG, short
+    site = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.startswith(_PKG):
+            site = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return short(site) if site else "?"

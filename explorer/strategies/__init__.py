@@ -1,0 +1,18 @@
+"""Strategies choose; they never touch threads.
+
+Each strategy answers ``choose(point)`` with a thread id from
+``point.enabled``. The runtime records every answer, so a run of any
+strategy replays through :class:`~explorer.strategies.replay.Replay`.
+"""
+from .dfs import DFS
+from .replay import Replay
+
+STRATEGIES = {"dfs": DFS}
+
+
+def make(name, **options):
+    """Build a strategy by its command-line name."""
+    return STRATEGIES[name](**options)
+
+
+__all__ = ["DFS", "Replay", "STRATEGIES", "make"]
