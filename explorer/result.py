@@ -38,7 +38,8 @@ class ExecutionRecord:
                 "trace": self.trace_json(), "cycle": self.cycle}
         if f.traceback:
             data["traceback"] = f.traceback
-        for key in ("thread", "location", "accesses", "location_name", "preemptions"):
+        for key in ("thread", "location", "accesses", "location_name", "preemptions",
+                    "threads", "os_threads"):
             if key in f.details:
                 data[key] = f.details[key]
         return data
@@ -62,6 +63,7 @@ class Result:
         self.all_failures = all_failures
         self.complete = False
         self.interrupted = False
+        self.stopped = None       # why exploration stopped early (a step hung), if it did
         self.executions = 0
         self.steps = 0
         self.pruned = 0
@@ -73,10 +75,11 @@ class Result:
         self.elapsed_s = 0.0
 
     def add(self, record):
-        self.executions += 1
         self.steps += record.steps
-        if record.pruned:
+        if record.pruned:  # cut short by the strategy (DPOR sleep set): not an execution
             self.pruned += 1
+            return
+        self.executions += 1
         self._add_states(record)
         if record.failure is not None:
             key = self._signature(record.failure)
@@ -89,6 +92,19 @@ class Result:
             entry[0] += 1
             if record.steps < entry[1].steps:
                 entry[1] = record
+
+    def novel(self, record):
+        """Would ``record`` become a reported one (a new outcome, a new or shorter failure)?"""
+        if record.pruned:
+            return False
+        if record.failure is not None:
+            best = self.failures.get(self._signature(record.failure))
+            return best is None or record.steps < best.steps
+        return record.returned and bounded_repr(record.outcome) not in self.outcomes
+
+    def add_finding(self, record):
+        """Keep the failure of a checking run that is not an explored execution."""
+        self.failures.setdefault(self._signature(record.failure), record)
 
     def _signature(self, failure):
         if self.all_failures:
@@ -123,5 +139,9 @@ class Result:
         }
         if self.interrupted:
             data["interrupted"] = True
+        if self.stopped:
+            data["stopped"] = self.stopped
+        if self.pruned:
+            data["pruned"] = self.pruned
         data.update(self.strategy_stats)
         return data

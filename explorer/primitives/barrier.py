@@ -57,7 +57,7 @@ class Barrier(Primitive):
         def released():
             return self._gen != gen or self._broken
         if timeout is None:
-            kernel.step(Op("barrier_pass", self, ((self, READ | ACQUIRE),), released,
+            kernel.step(Op("barrier_pass", self, ((self, ACQUIRE),), released,
                            waits_for=self))
         else:
             kernel.step(Op("barrier_pass", self, ((self, _RW),), detail="timed", yields=True))

@@ -35,7 +35,8 @@ class Event(Primitive):
     def wait(self, timeout=None):
         self._live()
         if timeout is None:
-            kernel.step(Op("wait", self, ((self, READ | ACQUIRE),), self._is_flag,
+            # untimed: it can only return after a set, so it does not race with it
+            kernel.step(Op("wait", self, ((self, ACQUIRE),), self._is_flag,
                            waits_for=self))
         else:
             kernel.step(Op("wait", self, ((self, READ | ACQUIRE),), detail="timed",

@@ -81,7 +81,7 @@ class Queue(Primitive):
 
     def join(self):
         self._live()
-        kernel.step(Op("join", self, ((self, _R),), self._no_tasks, waits_for=self))
+        kernel.step(Op("join", self, ((self, ACQUIRE),), self._no_tasks, waits_for=self))
 
     def qsize(self):
         self._live()

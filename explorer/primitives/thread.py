@@ -62,7 +62,8 @@ class Thread:
             raise RuntimeError("cannot join current thread")
         lt = self._lt
         if timeout is None:
-            kernel.step(Op("join", self, ((lt, READ | ACQUIRE),), lambda: lt.finished,
+            # untimed: only a happens-before edge; it can never run before the exit
+            kernel.step(Op("join", self, ((lt, ACQUIRE),), lambda: lt.finished,
                            waits_for=self))
         else:
             kernel.step(Op("join", self, ((lt, READ | ACQUIRE),), detail="timed",

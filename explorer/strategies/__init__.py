@@ -5,9 +5,10 @@ Each strategy answers ``choose(point)`` with a thread id from
 strategy replays through :class:`~explorer.strategies.replay.Replay`.
 """
 from .dfs import DFS
+from .dpor import DPOR
 from .replay import Replay
 
-STRATEGIES = {"dfs": DFS}
+STRATEGIES = {"dpor": DPOR, "dfs": DFS}
 
 
 def make(name, **options):
@@ -15,4 +16,4 @@ def make(name, **options):
     return STRATEGIES[name](**options)
 
 
-__all__ = ["DFS", "Replay", "STRATEGIES", "make"]
+__all__ = ["DFS", "DPOR", "Replay", "STRATEGIES", "make"]
