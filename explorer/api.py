@@ -4,27 +4,33 @@
 ``replay`` runs one schedule. The command line is a thin layer over these.
 """
 import contextlib
-import io
-import signal
 import sys
 import time
 
 from . import schedule as codec
-from .detect import deadlock
+from .capture import BoundedOutput
+from .detect import deadlock, nondeterminism
 from .errors import BadInput
-from .patching import patched
+from .patching import originals, patched
 from .primitives.thread import MainThread
 from .result import ExecutionRecord, Result
+from .shrink import shrink
 from .runtime.execution import NO_OUTCOME, Execution
 from .strategies import Replay, make
-from .target import Target
+from .target import FunctionTarget, Target
+from .watchdog import DEFAULT_STEP_TIMEOUT, watching
 
 DEFAULT_MAX_STEPS = 20000
+_NOT_SHRUNK = {"nondeterminism", "step-limit", "lock-order-inversion"}
+_ORIGINALS = originals()  # the stdlib primitives, captured before any patching
 
 
 def load_target(spec):
-    """Resolve and check a target spec; raises BadTarget with a one-line message."""
-    target = spec if isinstance(spec, Target) else Target(spec)
+    """Resolve and check a target spec (or a callable); raises BadTarget with a one-line message."""
+    if isinstance(spec, (Target, FunctionTarget)):
+        target = spec
+    else:
+        target = FunctionTarget(spec) if callable(spec) else Target(spec)
     target.check()
     return target
 
@@ -32,10 +38,12 @@ def load_target(spec):
 def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True):
     """Run the target once under ``strategy``; return an ExecutionRecord."""
     ex = Execution(strategy, max_steps, on_deadlock=deadlock.annotate)
-    out = io.StringIO()
+    out = BoundedOutput()
     redirect = _redirected(out) if capture else contextlib.nullcontext()
+    threads_before = nondeterminism.os_threads()
     with redirect:
         ex.run(MainThread(), lambda: target.load()(), site=(target.path, 1))
+    nondeterminism.check_stray_threads(ex, threads_before)
     strategy.end(ex)
     return _record(target, ex, out.getvalue())
 
@@ -48,7 +56,8 @@ def _record(target, ex, output):
         schedule=codec.encode(ex.choices, target.identity),
         outcome=None if ex.outcome is NO_OUTCOME else ex.outcome,
         returned=ex.outcome is not NO_OUTCOME and failure is None and not ex.pruned,
-        failure=failure, cycle=cycle, output=output, pruned=ex.pruned, steps=ex.steps)
+        failure=failure, cycle=cycle, output=output, pruned=ex.pruned, steps=ex.steps,
+        choices=ex.choices, preemptions=ex.preemptions)
 
 
 @contextlib.contextmanager
@@ -63,6 +72,11 @@ def _redirected(buffer):
 
 @contextlib.contextmanager
 def _target_path(target):
+    if isinstance(target, FunctionTarget):  # inside patched(): rebind its stdlib names
+        names = [(sys.modules[m], n, o) for (m, n), o in _ORIGINALS.items()]
+        with target.rebound([o for _, _, o in names], [getattr(m, n) for m, n, _ in names]):
+            yield
+        return
     saved = list(sys.path)
     if target.directory not in sys.path:
         sys.path.insert(0, target.directory)
@@ -74,7 +88,9 @@ def _target_path(target):
 
 
 def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
-            max_steps=DEFAULT_MAX_STEPS, all_failures=False, progress=None, **options):
+            max_steps=DEFAULT_MAX_STEPS, all_failures=False, progress=None,
+            step_timeout=DEFAULT_STEP_TIMEOUT, check_replay=True, shrink_failures=True,
+            **options):
     """Explore the target's interleavings; return a :class:`Result`.
 
     Args:
@@ -84,35 +100,65 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             incomplete.
         all_failures: keep every distinct failure, not only the first of each kind.
         progress: optional callable(result) called after every execution.
+        step_timeout: seconds one step may run before the watchdog ends it as
+            ``step-limit`` and exploration stops (None: no watchdog).
+        check_replay: replay each execution about to be reported and report
+            ``nondeterminism`` if it does not repeat.
+        shrink_failures: re-run each failure to find its simplest schedule
+            (fewest preemptions, then fewest steps).
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec)
     strat = make(strategy, **options)
     result = Result(target.spec, strat.name, all_failures)
     started = time.perf_counter()
-    with patched(), _target_path(target), _interruptible() as interrupted:
-        while not interrupted() and strat.begin():
+    with patched(), _target_path(target), watching(step_timeout) as dog:
+        while not dog.interrupted and strat.begin():
             record = run_execution(target, strat, max_steps)
-            result.add(record)
+            _add(result, record, check_replay and not dog.hangs,
+                 lambda schedule: run_execution(target, Replay(codec.decode(schedule)), max_steps))
+            if dog.hangs:
+                result.stopped = "a step hung (see the step-limit failure); stopped exploring"
+                break
             if progress is not None:
                 progress(result)
             if max_executions is not None and result.executions >= max_executions:
                 break
             if max_seconds is not None and time.perf_counter() - started >= max_seconds:
                 break
-        result.interrupted = interrupted()
-    result.complete = strat.complete and not result.interrupted
+        result.interrupted = dog.interrupted
+        if shrink_failures and not dog.interrupted and not dog.hangs:
+            _shrink(result, lambda probe: run_execution(target, probe, max_steps))
+    result.complete = strat.complete and not result.interrupted and not result.stopped
     result.strategy_stats = strat.stats()
     result.elapsed_s = time.perf_counter() - started
     return result
 
 
-def replay(spec, schedule_text, *, max_steps=DEFAULT_MAX_STEPS, capture=True):
+def _shrink(result, run):
+    """Replace each reported failure by the simplest schedule that still shows it."""
+    for key, record in list(result.failures.items()):
+        if record.choices and record.failure.kind not in _NOT_SHRUNK:
+            result.failures[key] = shrink(record, run, lambda r: r.choices)
+
+
+def _add(result, record, verify, rerun):
+    """Add an execution; first replay it once if it is about to be reported."""
+    check = verify and result.novel(record)
+    result.add(record)
+    if check:
+        finding = nondeterminism.verify(record, rerun)
+        if finding is not None:
+            result.add_finding(finding)
+
+
+def replay(spec, schedule_text, *, max_steps=DEFAULT_MAX_STEPS, capture=True,
+           step_timeout=DEFAULT_STEP_TIMEOUT):
     """Replay one schedule; return its ExecutionRecord (``divergence`` set if it stopped matching)."""
     target = load_target(spec)
     choices = codec.decode(schedule_text, target.identity)
     strat = Replay(choices)
-    with patched(), _target_path(target):
+    with patched(), _target_path(target), watching(step_timeout):
         try:
             record = run_execution(target, strat, max_steps, capture)
         except BadInput:
@@ -122,17 +168,3 @@ def replay(spec, schedule_text, *, max_steps=DEFAULT_MAX_STEPS, capture=True):
         if strat.leftover else None)
     return record
 
-
-@contextlib.contextmanager
-def _interruptible():
-    """Turn Ctrl-C into a clean stop between executions, keeping the partial result."""
-    hit = []
-    try:
-        previous = signal.signal(signal.SIGINT, lambda *_: hit.append(True))
-    except ValueError:  # not the main OS thread: no signal handling
-        yield lambda: False
-        return
-    try:
-        yield lambda: bool(hit)
-    finally:
-        signal.signal(signal.SIGINT, previous)

@@ -10,7 +10,7 @@ class ExecutionRecord:
     """One execution: its trace, schedule, outcome and failure (if any)."""
 
     def __init__(self, target, trace, schedule, outcome, returned, failure, cycle, output,
-                 pruned, steps):
+                 pruned, steps, choices=(), preemptions=0):
         self.target = target
         self.trace = trace            # [(thread name, Op)]
         self.schedule = schedule
@@ -21,7 +21,13 @@ class ExecutionRecord:
         self.output = output
         self.pruned = pruned
         self.steps = steps
+        self.choices = list(choices)
+        self.preemptions = preemptions
         self.divergence = None
+
+    def simpler_than(self, other):
+        """Fewer preemptions, then fewer steps: the schedule a person reads best."""
+        return (self.preemptions, self.steps) < (other.preemptions, other.steps)
 
     def trace_json(self, limit=None):
         rows = self.trace if limit is None else self.trace[-limit:]
@@ -35,7 +41,8 @@ class ExecutionRecord:
         if f is None:
             return None
         data = {"kind": f.kind, "message": f.message, "schedule": self.schedule,
-                "trace": self.trace_json(), "cycle": self.cycle}
+                "trace": self.trace_json(), "cycle": self.cycle,
+                "preemptions": self.preemptions}
         if f.traceback:
             data["traceback"] = f.traceback
         for key in ("thread", "location", "accesses", "location_name", "preemptions",
@@ -52,6 +59,16 @@ class ExecutionRecord:
         return {"target": self.target.spec, "schedule": self.schedule,
                 "outcome": bounded_repr(self.outcome) if self.returned else None,
                 "failure": failure, "trace": self.trace_json(), "output": self.output}
+
+    def _repr_html_(self):
+        """Jupyter display: outcome or failure and the interleaving, one column per thread."""
+        from .notebook import record_html
+        return record_html(self)
+
+    def _repr_svg_(self):
+        """Jupyter display: the deadlock diagram, when there is one (else None)."""
+        from .notebook import record_svg
+        return record_svg(self)
 
 
 class Result:
@@ -84,13 +101,13 @@ class Result:
         if record.failure is not None:
             key = self._signature(record.failure)
             best = self.failures.get(key)
-            if best is None or record.steps < best.steps:
+            if best is None or record.simpler_than(best):
                 self.failures[key] = record
         elif record.returned:
             value = bounded_repr(record.outcome)
             entry = self.outcomes.setdefault(value, [0, record])
             entry[0] += 1
-            if record.steps < entry[1].steps:
+            if record.simpler_than(entry[1]):
                 entry[1] = record
 
     def novel(self, record):
@@ -99,7 +116,7 @@ class Result:
             return False
         if record.failure is not None:
             best = self.failures.get(self._signature(record.failure))
-            return best is None or record.steps < best.steps
+            return best is None or record.simpler_than(best)
         return record.returned and bounded_repr(record.outcome) not in self.outcomes
 
     def add_finding(self, record):
@@ -126,6 +143,11 @@ class Result:
     @property
     def failure_records(self):
         return list(self.failures.values())
+
+    def _repr_html_(self):
+        """Jupyter display: summary, outcomes and failures with their traces."""
+        from .notebook import result_html
+        return result_html(self)
 
     def to_json(self):
         data = {

@@ -12,7 +12,9 @@ from greenlet import GreenletExit, greenlet
 
 from . import kernel
 from .ops import ACQUIRE, RELEASE, WRITE, Op
-from .sites import caller_site
+from ..errors import Divergence
+from ..naming import bounded_repr, object_name
+from .sites import caller_site, short
 from .threads import LogicalThread
 
 
@@ -61,9 +63,12 @@ class Execution:
         max_steps: a per-execution bound; hitting it is a ``step-limit`` failure.
     """
 
-    def __init__(self, strategy, max_steps=20000, on_deadlock=None):
+    def __init__(self, strategy, max_steps=20000, on_deadlock=None, observer=None):
         self.strategy = strategy
         self.on_deadlock = on_deadlock  # observer: describes a deadlock before teardown
+        # observer.at_yield_point(ex): called whenever every thread is parked (before
+        # the first step and after each one); it may read state, never change it.
+        self.observer = observer
         self.max_steps = max_steps
         self.threads = []          # every logical thread, by tid
         self.live = []             # started and not finished
@@ -74,6 +79,7 @@ class Execution:
         self.running = None
         self.pruned = False
         self.steps = 0
+        self.preemptions = 0       # switches away from a thread that could have gone on
         self.counters = {}         # per-execution counters for default names
         self.hub = None
         self.atexit = []           # run by the main thread at exit (threading._register_atexit)
@@ -112,7 +118,8 @@ class Execution:
         except SystemExit:
             pass  # as in CPython: SystemExit ends the thread quietly
         except BaseException as exc:  # noqa: BLE001 - every uncaught error is a finding
-            self._uncaught(t, exc)
+            if self.running is t:  # not an error of cleanup code run by _teardown
+                self._uncaught(t, exc)
             return
         if t.tid == 0:
             self.outcome = t.result
@@ -131,11 +138,15 @@ class Execution:
         kernel.step(Op("shutdown", None, ready=ready, waits_for="non-daemon threads"))
 
     def _uncaught(self, t, exc):
-        kind = "assertion" if isinstance(exc, AssertionError) else "exception"
-        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        kind = getattr(exc, "failure_kind", None)  # e.g. the watchdog's StepTimeout
         where = _raise_site(exc)
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        self.failure = Failure(kind, f"{text} in {t.name} at {where}", t.tid, self.steps,
+        text = _exc_text(exc)
+        if kind is None:
+            kind = "assertion" if isinstance(exc, AssertionError) else "exception"
+            text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+            text = f"{text} in {t.name} at {where}"
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.failure = Failure(kind, text, t.tid, self.steps,
                                {"thread": t.name, "location": where}, tb)
 
     # -- the step loop -----------------------------------------------------
@@ -156,6 +167,9 @@ class Execution:
     def _loop(self, main):
         strategy = self.strategy
         current = None
+        observer = self.observer
+        if observer is not None:
+            observer.at_yield_point(self)
         while self.failure is None and not main.finished:
             live = self.live
             pending = {t.tid: t.pending for t in live}
@@ -173,12 +187,21 @@ class Execution:
                     f"no end after {self.max_steps} steps: a spin loop or livelock "
                     "(a thread waiting for another without blocking)?", current, self.steps)
                 break
-            tid = strategy.choose(ChoicePoint(self.steps, enabled, current, pending))
+            try:
+                tid = strategy.choose(ChoicePoint(self.steps, enabled, current, pending))
+            except Divergence as exc:
+                self.failure = Failure("nondeterminism", str(exc), current, self.steps)
+                break
             if tid is None:
                 self.pruned = True
                 break
+            if tid not in enabled:
+                self.failure = _diverged(self, tid, enabled, current)
+                break
             if len(enabled) > 1:
                 self.choices.append(tid)
+                if tid != current and current in enabled:
+                    self.preemptions += 1
             t = self.threads[tid]
             self.trace.append((tid, t.pending))
             self.steps += 1
@@ -187,7 +210,17 @@ class Execution:
             self.running = t
             t.glet.switch()
             self.running = None
+            if observer is not None:
+                observer.at_yield_point(self)
         self.final = ChoicePoint(self.steps, [], current, {t.tid: t.pending for t in self.live})
+        if self.failure is not None:
+            self.failure.details.setdefault("threads", self._thread_states())
+
+    def _thread_states(self):
+        """What each live thread was pending on when the execution failed."""
+        return [{"thread": t.name, "op": t.pending.kind, "object": object_name(t.pending.obj),
+                 "location": short(t.pending.site or ("?", 0))}
+                for t in self.live if t.pending is not None]
 
     def _teardown(self):
         """Throw GreenletExit into threads still parked, with scheduling off.
@@ -203,6 +236,24 @@ class Execution:
                 except BaseException:  # noqa: BLE001 - user cleanup errors are irrelevant here
                     pass
             t.glet = None
+
+
+def _exc_text(exc, limit=1000):
+    """``str(exc)``, bounded, and never raising (a target's ``__str__`` may)."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - an unprintable error is still an error
+        return f"<str() failed; repr: {bounded_repr(exc)}>"
+    return text if len(text) <= limit else text[:limit] + f"...<{len(text)} chars>"
+
+
+def _diverged(ex, tid, enabled, current):
+    """The strategy chose a thread that cannot run: the program changed under the schedule."""
+    names = ", ".join(ex.threads[i].name for i in enabled)
+    chosen = ex.threads[tid].name if 0 <= tid < len(ex.threads) else f"thread #{tid}"
+    return Failure("nondeterminism", f"step {ex.steps}: the schedule says {chosen} runs, but "
+                   f"only {names} can run: the program did not repeat itself under the same "
+                   "choices (random, the clock, id() order or I/O?)", current, ex.steps)
 
 
 def _code_site(fn):

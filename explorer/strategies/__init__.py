@@ -4,11 +4,13 @@ Each strategy answers ``choose(point)`` with a thread id from
 ``point.enabled``. The runtime records every answer, so a run of any
 strategy replays through :class:`~explorer.strategies.replay.Replay`.
 """
+from .bounded import Bounded
 from .dfs import DFS
 from .dpor import DPOR
+from .randomized import PCT, Random
 from .replay import Replay
 
-STRATEGIES = {"dpor": DPOR, "dfs": DFS}
+STRATEGIES = {"dpor": DPOR, "dfs": DFS, "bounded": Bounded, "random": Random, "pct": PCT}
 
 
 def make(name, **options):
@@ -16,4 +18,4 @@ def make(name, **options):
     return STRATEGIES[name](**options)
 
 
-__all__ = ["DFS", "DPOR", "Replay", "STRATEGIES", "make"]
+__all__ = ["Bounded", "DFS", "DPOR", "PCT", "Random", "Replay", "STRATEGIES", "make"]
