@@ -4,13 +4,16 @@
 ``replay`` runs one schedule. The command line is a thin layer over these.
 """
 import contextlib
+import copy
 import sys
 import time
 
 from . import schedule as codec
 from .capture import BoundedOutput
-from .detect import deadlock, nondeterminism
+from .detect import deadlock, lock_order, lost_update, nondeterminism, races
 from .errors import BadInput
+from .graph.state import StateRecorder
+from .instrument import compiler_for
 from .patching import originals, patched
 from .primitives.thread import MainThread
 from .result import ExecutionRecord, Result
@@ -25,39 +28,64 @@ _NOT_SHRUNK = {"nondeterminism", "step-limit", "lock-order-inversion"}
 _ORIGINALS = originals()  # the stdlib primitives, captured before any patching
 
 
-def load_target(spec):
-    """Resolve and check a target spec (or a callable); raises BadTarget with a one-line message."""
+def load_target(spec, granularity=None):
+    """Resolve and check a target spec (or a callable); raises BadTarget with a one-line message.
+
+    ``granularity`` ("sync" or "memory") sets where threads may switch; None
+    means "memory" for a file target and a callable's code as it is.
+    """
     if isinstance(spec, (Target, FunctionTarget)):
         target = spec
+    elif callable(spec):
+        target = FunctionTarget(spec, compiler=granularity and compiler_for(granularity))
     else:
-        target = FunctionTarget(spec) if callable(spec) else Target(spec)
+        target = Target(spec, compiler=compiler_for(granularity or "memory"))
+        target.granularity = granularity or "memory"
     target.check()
     return target
 
 
-def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True):
-    """Run the target once under ``strategy``; return an ExecutionRecord."""
-    ex = Execution(strategy, max_steps, on_deadlock=deadlock.annotate)
+def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, census=None):
+    """Run the target once under ``strategy``; return an ExecutionRecord.
+
+    ``census`` watches for real OS threads across a run's executions.
+    """
+    recorder = StateRecorder(getattr(target, "module_name", None), target.path)
+    ex = Execution(strategy, max_steps, on_deadlock=deadlock.annotate, observer=recorder)
     out = BoundedOutput()
     redirect = _redirected(out) if capture else contextlib.nullcontext()
-    threads_before = nondeterminism.os_threads()
+    census = census or nondeterminism.ThreadCensus()
     with redirect:
         ex.run(MainThread(), lambda: target.load()(), site=(target.path, 1))
-    nondeterminism.check_stray_threads(ex, threads_before)
+    census.check(ex)
     strategy.end(ex)
-    return _record(target, ex, out.getvalue())
+    record = _record(target, ex, out.getvalue())
+    record.states, record.state_steps = recorder.keys, recorder.steps
+    return record
 
 
 def _record(target, ex, output):
     failure = ex.failure
     cycle = failure.details.get("cycle") if failure is not None else None
+    failures = ([failure] if failure is not None else []) + _memory_findings(target, ex)
     return ExecutionRecord(
         target=target, trace=[(ex.threads[tid].name, op) for tid, op in ex.trace],
         schedule=codec.encode(ex.choices, target.identity),
         outcome=None if ex.outcome is NO_OUTCOME else ex.outcome,
         returned=ex.outcome is not NO_OUTCOME and failure is None and not ex.pruned,
-        failure=failure, cycle=cycle, output=output, pruned=ex.pruned, steps=ex.steps,
-        choices=ex.choices, preemptions=ex.preemptions)
+        failure=failures[0] if failures else None, cycle=cycle, output=output,
+        pruned=ex.pruned, steps=ex.steps, choices=ex.choices, preemptions=ex.preemptions,
+        failures=failures)
+
+
+def _memory_findings(target, ex):
+    """Lost updates, then data races: found after the run, so they never stop it."""
+    names = [t.name for t in ex.threads]
+    module = sys.modules.get(getattr(target, "module_name", None) or "")
+    namespace = vars(module) if module is not None else getattr(
+        getattr(target, "func", None), "__globals__", {})
+    benign = races.benign_names(namespace.get("__explorer_benign__"))
+    return lost_update.detect(ex.trace, names, benign) + races.detect(ex.trace, names, benign)
 
 
 @contextlib.contextmanager
@@ -90,7 +118,7 @@ def _target_path(target):
 def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             max_steps=DEFAULT_MAX_STEPS, all_failures=False, progress=None,
             step_timeout=DEFAULT_STEP_TIMEOUT, check_replay=True, shrink_failures=True,
-            **options):
+            granularity=None, **options):
     """Explore the target's interleavings; return a :class:`Result`.
 
     Args:
@@ -106,17 +134,22 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             ``nondeterminism`` if it does not repeat.
         shrink_failures: re-run each failure to find its simplest schedule
             (fewest preemptions, then fewest steps).
+        granularity: "sync" or "memory" (see :func:`load_target`); replay with the same.
         options: passed to the strategy (seed, preemption_bound, ...).
     """
-    target = load_target(spec)
+    target = load_target(spec, granularity)
     strat = make(strategy, **options)
     result = Result(target.spec, strat.name, all_failures)
     started = time.perf_counter()
     with patched(), _target_path(target), watching(step_timeout) as dog:
+        census = nondeterminism.ThreadCensus()  # after the watchdog's thread started
+        orders = lock_order.LockOrder()
         while not dog.interrupted and strat.begin():
-            record = run_execution(target, strat, max_steps)
+            record = run_execution(target, strat, max_steps, census=census)
             _add(result, record, check_replay and not dog.hangs,
                  lambda schedule: run_execution(target, Replay(codec.decode(schedule)), max_steps))
+            for view in orders.observe(record) if not record.pruned else ():
+                result.add_finding(view, better=view.failure.details["replaces"])
             if dog.hangs:
                 result.stopped = "a step hung (see the step-limit failure); stopped exploring"
                 break
@@ -127,6 +160,7 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             if max_seconds is not None and time.perf_counter() - started >= max_seconds:
                 break
         result.interrupted = dog.interrupted
+        _late_threads(result, census, record if result.executions else None)
         if shrink_failures and not dog.interrupted and not dog.hangs:
             _shrink(result, lambda probe: run_execution(target, probe, max_steps))
     result.complete = strat.complete and not result.interrupted and not result.stopped
@@ -152,17 +186,37 @@ def _add(result, record, verify, rerun):
             result.add_finding(finding)
 
 
+def _late_threads(result, census, last):
+    """Report OS threads that showed only after the last execution ended."""
+    described = census.settle()
+    if described and last is not None:
+        late = copy.copy(last)
+        late.failure, late.returned = nondeterminism.stray_failure(described, last.steps), False
+        result.add_finding(late)
+
+
 def replay(spec, schedule_text, *, max_steps=DEFAULT_MAX_STEPS, capture=True,
-           step_timeout=DEFAULT_STEP_TIMEOUT):
-    """Replay one schedule; return its ExecutionRecord (``divergence`` set if it stopped matching)."""
-    target = load_target(spec)
+           step_timeout=DEFAULT_STEP_TIMEOUT, granularity=None):
+    """Replay one schedule; return its ExecutionRecord (``divergence`` set if it stopped matching).
+
+    ``granularity`` must be the one the schedule was explored with (default: the same default).
+    """
+    target = load_target(spec, granularity)
     choices = codec.decode(schedule_text, target.identity)
     strat = Replay(choices)
     with patched(), _target_path(target), watching(step_timeout):
+        census = nondeterminism.ThreadCensus()
         try:
-            record = run_execution(target, strat, max_steps, capture)
+            record = run_execution(target, strat, max_steps, capture, census)
         except BadInput:
             raise
+    described = census.settle()
+    if described and record.failure is None:
+        record.failure, record.returned = nondeterminism.stray_failure(described, record.steps), False
+    inversions = lock_order.LockOrder().observe(record) if record.failure is None else []
+    if inversions:  # both lock orders in this one execution: replays as lock-order-inversion
+        record.failure, record.cycle = inversions[0].failure, inversions[0].cycle
+        record.failures.append(record.failure)
     record.divergence = strat.diverged or (
         f"the program ended with {strat.leftover} scheduling choices of the schedule unused"
         if strat.leftover else None)

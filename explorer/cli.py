@@ -7,8 +7,12 @@ import argparse
 import json
 import sys
 
-from . import api, report
-from .errors import BadInput, Divergence
+from . import api, progress, report
+from .render import html
+from .render.dot import write_graph
+from .render.tools import format_of
+from .atomic import check_writable
+from .errors import BadInput
 
 STRATEGY_NAMES = ["dpor", "dfs", "bounded", "random", "pct"]
 
@@ -31,15 +35,22 @@ def _parser():
     e.add_argument("--preemption-bound", type=_natural_int)
     e.add_argument("--seed", type=int)
     e.add_argument("--json", action="store_true")
-    e.add_argument("--graph")
+    e.add_argument("--graph", metavar="OUT.{dot,svg,png}",
+                   help="draw the first deadlock's wait-for graph (its timeline goes to "
+                        "OUT.timeline.svg), else the first lock-order cycle, else a note")
     e.add_argument("--report")
     e.add_argument("--all-failures", action="store_true")
     e.add_argument("--granularity", choices=["sync", "memory"], default="memory")
+    e.add_argument("--step-timeout", type=_positive_float, default=api.DEFAULT_STEP_TIMEOUT,
+                   help="seconds one step may run before it is reported as hung")
     r = sub.add_parser("replay", help="re-run one schedule exactly and print its trace")
     r.add_argument("target")
     r.add_argument("schedule", nargs="+", help="the schedule string (spaces are ignored)")
     r.add_argument("--json", action="store_true")
     r.add_argument("--max-steps", type=_positive_int, default=api.DEFAULT_MAX_STEPS)
+    r.add_argument("--step-timeout", type=_positive_float, default=api.DEFAULT_STEP_TIMEOUT)
+    r.add_argument("--granularity", choices=["sync", "memory"], default="memory",
+                   help="the granularity the schedule was explored with")
     m = sub.add_parser("models", help="list the bundled models")
     m.add_argument("--json", action="store_true")
     return p
@@ -72,29 +83,41 @@ def cmd_explore(args):
         options["seed"] = args.seed
     if args.preemption_bound is not None:
         options["preemption_bound"] = args.preemption_bound
-    result = api.explore(args.target, args.strategy, max_executions=args.max_executions,
-                         max_seconds=args.max_seconds, max_steps=args.max_steps,
-                         all_failures=args.all_failures, **options)
+    for option, path in (("--graph", args.graph), ("--report", args.report)):
+        problem = path and check_writable(path)
+        if problem:
+            raise BadInput(f"{option}: {problem}")
+    if args.graph and format_of(args.graph) is None:
+        raise BadInput(f"--graph: {args.graph}: expected a .dot, .svg or .png file name")
+    shown = progress.for_terminal(quiet=args.json, max_executions=args.max_executions,
+                                  max_seconds=args.max_seconds)
+    try:
+        result = api.explore(args.target, args.strategy, max_executions=args.max_executions,
+                             max_seconds=args.max_seconds, max_steps=args.max_steps,
+                             all_failures=args.all_failures, progress=shown,
+                             step_timeout=args.step_timeout, granularity=args.granularity,
+                             **options)
+    finally:
+        if shown is not None:
+            shown.close()
     if args.json:
         print(json.dumps(result.to_json()))
     else:
         print(report.explore_text(result))
+    if args.graph:
+        for note in write_graph(result, args.graph):
+            print(f"graph: {note}", file=sys.stderr if args.json else sys.stdout)
+    if args.report:
+        html.write_report(result, args.report)
+        if not args.json:
+            print(f"report: {args.report}")
     return 1 if result.failures else 0
 
 
 def cmd_replay(args):
     schedule = "".join(args.schedule)
-    try:
-        record = api.replay(args.target, schedule, max_steps=args.max_steps)
-    except Divergence as exc:
-        if args.json:
-            print(json.dumps({"target": args.target, "schedule": schedule, "outcome": None,
-                              "failure": {"kind": "nondeterminism", "message": str(exc),
-                                          "schedule": schedule, "trace": [], "cycle": None},
-                              "trace": []}))
-        else:
-            print(f"explorer: nondeterminism: {exc}")
-        return 1
+    record = api.replay(args.target, schedule, max_steps=args.max_steps,
+                        step_timeout=args.step_timeout, granularity=args.granularity)
     if args.json:
         print(json.dumps(record.replay_json()))
     else:

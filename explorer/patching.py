@@ -33,6 +33,7 @@ _TABLE = {
     },
     time: {"sleep": thread.sleep},
     concurrent.futures: {"ThreadPoolExecutor": futures.ThreadPoolExecutor},
+    concurrent.futures._base: {"_AcquireFutures": futures._AcquireFutures},
     concurrent.futures.thread: {"ThreadPoolExecutor": futures.ThreadPoolExecutor},
 }
 

@@ -7,8 +7,10 @@ from .runtime.sites import short
 TRACE_TAIL = 40
 
 
-def replay_command(target, schedule):
-    return f"explorer replay {shlex.quote(target)} {schedule}"
+def replay_command(target, schedule, granularity=None):
+    """The line to paste; a schedule explored at sync level replays at sync level."""
+    flag = " --granularity sync" if granularity == "sync" else ""
+    return f"explorer replay {shlex.quote(target)} {schedule}{flag}"
 
 
 def trace_table(record, limit=TRACE_TAIL):
@@ -31,9 +33,20 @@ def failure_text(record, target):
     if f.traceback:
         lines.append("    traceback (most recent call last, target frames):")
         lines.extend("      " + line for line in _user_traceback(f.traceback))
+    others = f.details.get("threads")
+    if others and f.kind != "deadlock":  # a deadlock message already says who waits on what
+        lines.append("    other threads at the failure:")
+        lines.extend(f"      {t['thread']} pending {t['op']} {t['object'] or ''} at "
+                     f"{t['location']}" for t in others)
+    lines.extend(f"    also in this execution: {r.kind}: {r.message}" for r in record.related)
     lines.append(f"    trace ({len(record.trace)} steps):")
     lines.extend(trace_table(record))
-    lines.append(f"    replay:  {replay_command(target, record.schedule)}")
+    if f.kind == "deadlock":
+        from .render.timeline import timeline_text
+        lines.append("    timeline (one column per thread):")
+        lines.extend("    " + line for line in timeline_text(record))
+    granularity = getattr(record.target, "granularity", None)
+    lines.append(f"    replay:  {replay_command(target, record.schedule, granularity)}")
     return lines
 
 

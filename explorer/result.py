@@ -2,6 +2,9 @@
 
 The JSON shapes are DESIGN.md's contract; fields beyond it are additive.
 """
+import copy
+
+from .graph.stategraph import StateGraph
 from .naming import bounded_repr, object_name
 from .runtime.sites import short
 
@@ -10,13 +13,18 @@ class ExecutionRecord:
     """One execution: its trace, schedule, outcome and failure (if any)."""
 
     def __init__(self, target, trace, schedule, outcome, returned, failure, cycle, output,
-                 pruned, steps, choices=(), preemptions=0):
+                 pruned, steps, choices=(), preemptions=0, failures=None):
         self.target = target
         self.trace = trace            # [(thread name, Op)]
         self.schedule = schedule
         self.outcome = outcome
         self.returned = returned
-        self.failure = failure
+        self.failure = failure        # the one reported for this execution: failures[0]
+        # every finding of the execution: the runtime's failure, then lost updates and
+        # data races (found after the run, so an execution with only those returned)
+        self.failures = list(failures) if failures is not None else (
+            [failure] if failure is not None else [])
+        self.focused = False          # a copy reporting one of failures[1:] (all_failures)
         self.cycle = cycle
         self.output = output
         self.pruned = pruned
@@ -24,10 +32,28 @@ class ExecutionRecord:
         self.choices = list(choices)
         self.preemptions = preemptions
         self.divergence = None
+        self.states = []              # state keys, initial first (explorer.graph.state)
+        self.state_steps = []         # (thread, op, location) between consecutive states
+        self.path = []                # node ids in Result.graph, once added
 
     def simpler_than(self, other):
-        """Fewer preemptions, then fewer steps: the schedule a person reads best."""
-        return (self.preemptions, self.steps) < (other.preemptions, other.steps)
+        """Fewer preemptions, then fewer steps: the schedule a person reads best.
+
+        A record whose replay reports the failure first beats a focused copy.
+        """
+        return ((self.focused, self.preemptions, self.steps)
+                < (other.focused, other.preemptions, other.steps))
+
+    def focused_on(self, failure):
+        """A copy that reports ``failure``, one of this execution's other findings."""
+        view = copy.copy(self)
+        view.failure, view.focused = failure, True
+        return view
+
+    @property
+    def related(self):
+        """The execution's findings other than the reported one."""
+        return [f for f in self.failures if f is not self.failure]
 
     def trace_json(self, limit=None):
         rows = self.trace if limit is None else self.trace[-limit:]
@@ -49,6 +75,8 @@ class ExecutionRecord:
                     "threads", "os_threads"):
             if key in f.details:
                 data[key] = f.details[key]
+        if self.related:
+            data["related"] = [{"kind": r.kind, "message": r.message} for r in self.related]
         return data
 
     def replay_json(self):
@@ -86,8 +114,7 @@ class Result:
         self.pruned = 0
         self.outcomes = {}        # repr -> [count, shortest record]
         self.failures = {}        # signature -> shortest record
-        self.states = set()
-        self.transitions = set()
+        self.graph = StateGraph()
         self.strategy_stats = {}
         self.elapsed_s = 0.0
 
@@ -99,16 +126,22 @@ class Result:
         self.executions += 1
         self._add_states(record)
         if record.failure is not None:
-            key = self._signature(record.failure)
-            best = self.failures.get(key)
-            if best is None or record.simpler_than(best):
-                self.failures[key] = record
-        elif record.returned:
+            self._keep(record)
+            if self.all_failures:
+                for other in record.related:
+                    self._keep(record.focused_on(other))
+        if record.returned:
             value = bounded_repr(record.outcome)
             entry = self.outcomes.setdefault(value, [0, record])
             entry[0] += 1
             if record.simpler_than(entry[1]):
                 entry[1] = record
+
+    def _keep(self, record):
+        key = self._signature(record.failure)
+        best = self.failures.get(key)
+        if best is None or record.simpler_than(best):
+            self.failures[key] = record
 
     def novel(self, record):
         """Would ``record`` become a reported one (a new outcome, a new or shorter failure)?"""
@@ -116,12 +149,21 @@ class Result:
             return False
         if record.failure is not None:
             best = self.failures.get(self._signature(record.failure))
-            return best is None or record.simpler_than(best)
+            if best is None or record.simpler_than(best):
+                return True
         return record.returned and bounded_repr(record.outcome) not in self.outcomes
 
-    def add_finding(self, record):
-        """Keep the failure of a checking run that is not an explored execution."""
-        self.failures.setdefault(self._signature(record.failure), record)
+    def add_finding(self, record, better=False):
+        """Keep the failure of a checking run that is not an explored execution.
+
+        ``better``: the record is a better witness of a finding already kept
+        (same ``signature`` detail, e.g. one lock-order cycle) and replaces it.
+        """
+        key = self._signature(record.failure)
+        kept = self.failures.get(key)
+        signature = record.failure.details.get("signature")
+        if kept is None or (better and kept.failure.details.get("signature") == signature):
+            self.failures[key] = record
 
     def _signature(self, failure):
         if self.all_failures:
@@ -129,16 +171,24 @@ class Result:
         return (failure.kind,)
 
     def _add_states(self, record):
-        """Distinct states as thread positions along the trace (see graph/ for full states)."""
-        positions = {}
-        prev = ()
-        for name, op in record.trace:
-            positions[name] = (op.kind, op.site)
-            state = tuple(sorted(positions.items()))
-            h = hash(state)
-            self.states.add(h)
-            self.transitions.add((prev, h))
-            prev = h
+        """Add the execution's path to the state graph; keep only node ids on the record."""
+        end = None
+        if record.returned:   # possibly with a lost update or data race found after the run
+            end = ("outcome", bounded_repr(record.outcome))
+        elif record.failure is not None:
+            end = (record.failure.kind, record.failure.message)
+        record.path = self.graph.add_path(record.states, record.state_steps, end)
+        record.states = []
+
+    @property
+    def states(self):
+        """Distinct states seen (state key -> node id)."""
+        return self.graph.ids
+
+    @property
+    def transitions(self):
+        """Distinct transitions seen ((u, v, thread, op, location) -> times taken)."""
+        return self.graph.edges
 
     @property
     def failure_records(self):

@@ -32,6 +32,10 @@ class Barrier(Primitive):
         self._broken = False
         self._broken_gens = set()
 
+    def xp_state(self):
+        """Threads arrived in this round, and whether it is broken (state graphs)."""
+        return (self._count, self._broken)
+
     def wait(self, timeout=None):
         if timeout is None:
             timeout = self._timeout

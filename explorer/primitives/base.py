@@ -1,6 +1,7 @@
 """What every primitive shares: a per-execution identity and a display name."""
 from ..runtime import kernel
-from ..runtime.sites import caller_site, short
+from ..naming import static_name
+from ..runtime.sites import caller_site
 
 
 class Primitive:
@@ -15,8 +16,13 @@ class Primitive:
 
     def __init__(self):
         self._ex = kernel.execution()
+        # creation order in the execution: a stable key for state graphs
+        self._serial = self._ex.next_number("#primitive") if self._ex is not None else 0
         self._site = caller_site()
         self._name = None
+        # creation order at this site: a name that is the same in every execution
+        ex = self._ex
+        self._ordinal = ex.next_number((self._kind, self._site)) if ex is not None else 1
         self._reset()
 
     def _reset(self):
@@ -33,9 +39,7 @@ class Primitive:
     def xp_name(self):
         """The name shown in traces and diagrams."""
         if self._name is None:
-            ex = self._ex
-            n = ex.next_number(self._kind) if ex is not None else 0
-            self._name = f"{self._kind}#{n}@{short(self._site)}"
+            self._name = static_name(self._kind, self._site, self._ordinal)
         return self._name
 
     def xp_rename(self, name):
@@ -51,6 +55,11 @@ def check_timeout(timeout, blocking=True):
         raise ValueError("can't specify a timeout for a non-blocking call")
     if timeout < 0 and timeout != -1:
         raise ValueError("timeout value must be a non-negative number")
+
+
+def owner_tid(owner):
+    """An owner as a small stable value for state graphs: its thread id, or None."""
+    return getattr(owner, "tid", None if owner is None else -1)
 
 
 def me():

@@ -37,6 +37,10 @@ class Condition(Primitive):
     def _reset(self):
         self._waiters = deque()
 
+    def xp_state(self):
+        """How many threads wait to be notified (state graphs)."""
+        return len(self._waiters)
+
     def __enter__(self):
         return self._lock.__enter__()
 

@@ -12,6 +12,10 @@ class Event(Primitive):
     def _reset(self):
         self._flag = False
 
+    def xp_state(self):
+        """The flag (state graphs)."""
+        return self._flag
+
     def _is_flag(self):
         return self._flag
 

@@ -31,6 +31,38 @@ class _WorkItem:
             self.future.set_result(result)
 
 
+class Future(_base.Future):
+    """``concurrent.futures.Future`` hashed by creation order, not by address.
+
+    ``wait`` and ``as_completed`` loop over *sets* of futures, taking each
+    one's lock; with address hashes that order, hence the trace, would
+    change from one execution to the next under the same schedule.
+    """
+
+    def __hash__(self):
+        return self._condition._serial
+
+
+class _AcquireFutures:
+    """``concurrent.futures._base._AcquireFutures`` in creation order, not ``id`` order.
+
+    The stdlib takes the futures' locks sorted by address; addresses differ from
+    one execution to the next, so ``wait``/``as_completed`` would not repeat
+    themselves under the same schedule.
+    """
+
+    def __init__(self, futures):
+        self.futures = sorted(futures, key=lambda f: getattr(f._condition, "_serial", 0))
+
+    def __enter__(self):
+        for future in self.futures:
+            future._condition.acquire()
+
+    def __exit__(self, *args):
+        for future in self.futures:
+            future._condition.release()
+
+
 def _worker(executor, work_queue):
     while True:
         item = work_queue.get()
@@ -71,7 +103,7 @@ class ThreadPoolExecutor(_base.Executor):
         with self._lock:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            future = _base.Future()
+            future = Future()
             self._queue.put(_WorkItem(future, fn, args, kwargs))
             self._adjust_thread_count()
             return future

@@ -7,7 +7,7 @@ conflict with anything.
 """
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, READ, RELEASE, WRITE, Op
-from .base import Primitive, check_timeout, me
+from .base import Primitive, check_timeout, me, owner_tid
 
 _ACQ = ACQUIRE | WRITE
 
@@ -22,6 +22,10 @@ class Lock(Primitive):
 
     def _free(self):
         return self._owner is None
+
+    def xp_state(self):
+        """The owner's thread id (state graphs)."""
+        return owner_tid(self._owner)
 
     def acquire(self, blocking=True, timeout=-1):
         check_timeout(timeout, blocking)
@@ -76,6 +80,10 @@ class RLock(Primitive):
 
     def _free(self):
         return self._owner is None
+
+    def xp_state(self):
+        """The owner's thread id and recursion count (state graphs)."""
+        return (owner_tid(self._owner), self._count)
 
     def acquire(self, blocking=True, timeout=-1):
         check_timeout(timeout, blocking)

@@ -36,6 +36,10 @@ class Queue(Primitive):
         self._init(self.maxsize)
         self.unfinished_tasks = 0
 
+    def xp_state(self):
+        """The items, in storage order, and the unfinished task count (state graphs)."""
+        return (tuple(self.queue), self.unfinished_tasks)
+
     def _room(self):
         return not (0 < self.maxsize <= self._qsize())
 

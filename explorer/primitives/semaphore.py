@@ -23,6 +23,10 @@ class Semaphore(Primitive):
     def _reset(self):
         self._value = self._initial
 
+    def xp_state(self):
+        """The counter (state graphs)."""
+        return self._value
+
     def _positive(self):
         return self._value > 0
 

@@ -12,6 +12,11 @@ from ..runtime.ops import ACQUIRE, READ, RELEASE, Op
 from ..runtime.sites import caller_site
 
 _IDENT_BASE = 0x7E5700000000
+# The originals, bound before any patching: while patched, ``threading.current_thread``
+# and ``time.sleep`` are the functions below, and calling them through the module
+# from a non-logical thread (the hub, teardown) would recurse forever.
+_std_current_thread, _std_main_thread = _std.current_thread, _std.main_thread
+_std_enumerate, _std_sleep = _std.enumerate, _time.sleep
 
 
 class Thread:
@@ -166,19 +171,19 @@ def _run_site(thread):
 def current_thread():
     t = kernel.current()
     if t is None:
-        return _std.current_thread()
+        return _std_current_thread()
     return t.obj
 
 
 def main_thread():
     ex = kernel.execution()
-    return ex.threads[0].obj if ex is not None else _std.main_thread()
+    return ex.threads[0].obj if ex is not None else _std_main_thread()
 
 
 def enumerate():  # noqa: A001 - the stdlib's name
     ex = kernel.execution()
     if ex is None:
-        return _std.enumerate()
+        return _std_enumerate()
     return [t.obj for t in ex.live]
 
 
@@ -195,5 +200,5 @@ def sleep(secs):
     if secs < 0:
         raise ValueError("sleep length must be non-negative")
     if kernel.current() is None:
-        return _time.sleep(secs)
+        return _std_sleep(secs)
     kernel.step(Op("sleep", None, detail=secs, yields=True))

@@ -4,6 +4,14 @@ import sys
 
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
+_KIND = {}  # code object -> 0 user code, 1 stdlib, 2 explorer (cached: this is the hot path)
+
+
+def _kind(code):
+    name = code.co_filename
+    kind = 2 if name.startswith(_PKG) else 1 if name.startswith(_STDLIB) else 0
+    _KIND[code] = kind
+    return kind
 
 
 def caller_site():
@@ -15,13 +23,16 @@ def caller_site():
     """
     f = sys._getframe(2)
     fallback = None
+    kinds = _KIND
     while f is not None:
-        name = f.f_code.co_filename
-        if not name.startswith(_PKG):
-            if not name.startswith(_STDLIB):
-                return name, f.f_lineno
-            if fallback is None:
-                fallback = (name, f.f_lineno)
+        code = f.f_code
+        kind = kinds.get(code)
+        if kind is None:
+            kind = _kind(code)
+        if kind == 0:
+            return code.co_filename, f.f_lineno
+        if kind == 1 and fallback is None:
+            fallback = (code.co_filename, f.f_lineno)
         f = f.f_back
     return fallback or ("?", 0)
 

@@ -1,0 +1,1 @@
+"""State graphs: the states explored executions pass through, as networkx graphs."""
