@@ -162,10 +162,25 @@ class DPOR(Strategy):
         return tid
 
     def end(self, execution):
-        if not execution.pruned:
-            final = execution.final
-            for tid, op in final.pending.items():
-                self._race_pending(tid, op)
+        if execution.pruned:
+            return
+        final = execution.final
+        exit_event = self._program_exit()
+        for tid, op in final.pending.items():
+            if op is None:  # the thread stopped the run (it raised)
+                continue
+            self._race_pending(tid, op)
+            if exit_event is not None and exit_event.index not in self._blocked.get(id(op), ()):
+                # the program's exit kills daemon threads: it conflicts with their next step
+                self._reverse(exit_event, tid, self._clocks.get(tid, []), [exit_event],
+                              len(self._events))
+
+    def _program_exit(self):
+        """The main thread's exit event, when the program ended with it."""
+        events = self._events
+        if events and events[-1].tid == 0 and events[-1].op.kind == "exit":
+            return events[-1]
+        return None
 
     # -- dependence ----------------------------------------------------------
     def _accesses(self, op):
