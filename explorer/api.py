@@ -20,6 +20,7 @@ from .result import ExecutionRecord, Result
 from .shrink import shrink
 from .runtime.execution import NO_OUTCOME, Execution
 from .strategies import Replay, make
+from .strategies.base import Strategy
 from .target import FunctionTarget, Target
 from .watchdog import DEFAULT_STEP_TIMEOUT, watching
 
@@ -123,7 +124,7 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
 
     Args:
         spec: a target (``file.py``, ``file.py::func``, ``pkg.mod:func``).
-        strategy: a name from ``explorer.strategies.STRATEGIES``.
+        strategy: a name from ``explorer.strategies.STRATEGIES`` (or a Strategy instance).
         max_executions, max_seconds: budgets; hitting one makes the result
             incomplete.
         all_failures: keep every distinct failure, not only the first of each kind.
@@ -138,7 +139,7 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec, granularity)
-    strat = make(strategy, **options)
+    strat = strategy if isinstance(strategy, Strategy) else make(strategy, **options)
     result = Result(target.spec, strat.name, all_failures)
     started = time.perf_counter()
     with patched(), _target_path(target), watching(step_timeout) as dog:
@@ -191,7 +192,8 @@ def _late_threads(result, census, last):
     described = census.settle()
     if described and last is not None:
         late = copy.copy(last)
-        late.failure, late.returned = nondeterminism.stray_failure(described, last.steps), False
+        late.failure = nondeterminism.stray_failure(described, last.steps)
+        late.failures, late.returned = [late.failure], False
         result.add_finding(late)
 
 
@@ -212,7 +214,8 @@ def replay(spec, schedule_text, *, max_steps=DEFAULT_MAX_STEPS, capture=True,
             raise
     described = census.settle()
     if described and record.failure is None:
-        record.failure, record.returned = nondeterminism.stray_failure(described, record.steps), False
+        record.failure = nondeterminism.stray_failure(described, record.steps)
+        record.failures, record.returned = [record.failure], False
     inversions = lock_order.LockOrder().observe(record) if record.failure is None else []
     if inversions:  # both lock orders in this one execution: replays as lock-order-inversion
         record.failure, record.cycle = inversions[0].failure, inversions[0].cycle

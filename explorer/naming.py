@@ -13,6 +13,7 @@ At a deadlock, while the threads' frames are still alive, ambiguous names
 variables of the threads' frames (``account_a.lock``); see :func:`refine`.
 """
 import ast
+import functools
 import linecache
 import os
 
@@ -39,6 +40,7 @@ def object_name(obj):
     return type(obj).__name__
 
 
+@functools.lru_cache(maxsize=4096)
 def static_name(kind, site, ordinal):
     """Name the ``ordinal``-th (1-based) primitive of ``kind`` created at ``site``."""
     found = _assignment(site)
@@ -49,9 +51,10 @@ def static_name(kind, site, ordinal):
     calls = [n for n in ast.walk(stmt.value) if isinstance(n, ast.Call)]
     callees = {_callee(c) for c in calls}
     if isinstance(target, (ast.Tuple, ast.List)):
-        if len(target.elts) != len(calls) or ordinal > len(calls):
+        slots = _unpacked(target, stmt.value, kind)
+        if ordinal > len(slots):
             return _site_name(kind, site, ordinal)
-        text, ordinal = _text(target.elts[ordinal - 1], klass), 1
+        text, ordinal = _text(slots[ordinal - 1], klass), 1
     else:
         text = _text(target, klass)
     if kind not in callees:
@@ -61,6 +64,14 @@ def static_name(kind, site, ordinal):
            for n in ast.walk(stmt.value)):
         return f"{text}[{ordinal - 1}]"
     return text if ordinal == 1 else f"{text}#{ordinal}"
+
+
+def _unpacked(target, value, kind):
+    """In ``a, b = Lock(), RLock()``: the targets whose value is a call of ``kind``."""
+    if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
+        return []
+    return [t for t, v in zip(target.elts, value.elts)
+            if isinstance(v, ast.Call) and _callee(v) == kind]
 
 
 def _site_name(kind, site, ordinal):
@@ -119,18 +130,22 @@ def refine(objects, threads, module_globals=None):
     """Rename ambiguous primitives after the variables that hold them now.
 
     Only names that are not a plain variable (``Account.lock#2``,
-    ``Lock@bank.py:12``) are refined. Roots are searched in a fixed order
-    (module globals, then each thread's frames, outermost first, main
-    thread first), so a replay finds the same names.
+    ``Lock@bank.py:12``) are refined. The best name is the shortest path
+    (a variable, then an attribute, then a container item); ties go to the
+    first root in a fixed order (module globals, then each thread's frames,
+    outermost first, main thread first), so a replay finds the same names.
     """
     wanted = {id(o): o for o in objects if _ambiguous(getattr(o, "xp_name", ""))}
     if not wanted:
         return
-    found = {}
-    for name, value in _roots(threads, module_globals):
-        _search(name, value, wanted, found, depth=2)
-    for key, name in found.items():
-        wanted[key].xp_rename(name)
+    best = {}
+    for order, (name, value) in enumerate(_roots(threads, module_globals)):
+        for key, path, rank in _search(name, value, wanted, depth=2, rank=()):
+            score = (len(rank), rank, order)
+            if key not in best or score < best[key][0]:
+                best[key] = (score, path)
+    for key, (_, path) in best.items():
+        wanted[key].xp_rename(path)
 
 
 def _ambiguous(name):
@@ -151,27 +166,27 @@ def _roots(threads, module_globals):
             yield from ((k, v) for k, v in list(frame.f_locals.items()) if k != "self")
 
 
-def _search(name, value, wanted, found, depth):
-    key = id(value)
-    if key in wanted:
-        found.setdefault(key, name)
+def _search(name, value, wanted, depth, rank):
+    """Yield ``(id, path, rank)`` for wanted objects reachable from ``value``.
+
+    ``rank`` has one entry per step: 0 for an attribute, 1 for an item.
+    """
+    if id(value) in wanted:
+        yield id(value), name, rank
         return
     if depth == 0 or isinstance(value, (str, bytes, int, float, type)) or callable(value):
         return
-    if isinstance(value, (list, tuple)):
-        items = enumerate(value[:64])
-    elif isinstance(value, dict):
-        items = ((k, v) for k, v in list(value.items())[:64] if isinstance(k, (str, int)))
-    else:
-        attrs = getattr(value, "__dict__", None)
-        if not isinstance(attrs, dict) or type(value).__module__.startswith("explorer"):
-            return
+    if isinstance(value, (list, tuple, dict)):
+        items = enumerate(value[:64]) if not isinstance(value, dict) else (
+            (k, v) for k, v in list(value.items())[:64] if isinstance(k, (str, int)))
+        for k, inner in items:
+            yield from _search(f"{name}[{k!r}]", inner, wanted, depth - 1, rank + (1,))
+        return
+    attrs = getattr(value, "__dict__", None)
+    if isinstance(attrs, dict) and not type(value).__module__.startswith("explorer"):
         for attr, inner in list(attrs.items()):
             if not attr.startswith("__"):
-                _search(f"{name}.{attr}", inner, wanted, found, depth - 1)
-        return
-    for k, inner in items:
-        _search(f"{name}[{k!r}]", inner, wanted, found, depth - 1)
+                yield from _search(f"{name}.{attr}", inner, wanted, depth - 1, rank + (0,))
 
 
 def bounded_repr(value, limit=200):

@@ -32,7 +32,8 @@ _TABLE = {
         "PriorityQueue": xqueue.PriorityQueue, "SimpleQueue": xqueue.SimpleQueue,
     },
     time: {"sleep": thread.sleep},
-    concurrent.futures: {"ThreadPoolExecutor": futures.ThreadPoolExecutor},
+    concurrent.futures: {"ThreadPoolExecutor": futures.ThreadPoolExecutor,
+                         "Future": futures.Future},
     concurrent.futures._base: {"_AcquireFutures": futures._AcquireFutures},
     concurrent.futures.thread: {"ThreadPoolExecutor": futures.ThreadPoolExecutor},
 }

@@ -39,6 +39,7 @@ from contextvars import ContextVar
 
 from . import api, report, strategies
 from .errors import BadInput, Divergence
+from .instrument import compiler_for
 from .target import FunctionTarget
 from .naming import bounded_repr
 from .runtime.sites import _PKG
@@ -90,7 +91,7 @@ def run_test(test, args, kwargs, settings, schedule=None):
     """Explore (or replay ``schedule`` of) ``test(*args, **kwargs)``; fail the test on a failure."""
     __tracebackhide__ = True
     settings = {**settings, **_OVERRIDES.get()}
-    compiler = _compiler(settings.pop("granularity"))
+    compiler = compiler_for(settings.pop("granularity"))
     target = FunctionTarget(test, args, kwargs, compiler=compiler)
     if schedule is not None:
         _replay(target, schedule, settings["max_steps"])
@@ -103,7 +104,7 @@ def run_test(test, args, kwargs, settings, schedule=None):
     if records:
         head = (f"explorer found {len(records)} failure(s) in {target.spec} after "
                 f"{result.executions} executions ({result.strategy}, {result.elapsed_s:.2f} s)")
-        _fail("\n".join([head] + failure_lines(records[0])))
+        _fail("\n".join([head] + [line for r in records for line in failure_lines(r)]))
 
 
 def _replay(target, schedule, max_steps):
@@ -157,19 +158,6 @@ def _user_frames(text):
         if not skipping:
             keep.append(line)
     return keep[-16:]
-
-
-def _compiler(granularity):
-    """The instrumenting compiler for ``granularity`` (None: sync-level yield points only)."""
-    if granularity not in ("sync", "memory"):
-        raise ValueError(f"granularity must be 'sync' or 'memory', not {granularity!r}")
-    try:
-        from .instrument import compiler_for
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.instrument":
-            raise
-        return None   # memory yield points not built yet (issue 5)
-    return compiler_for(granularity)
 
 
 def _default_strategy():

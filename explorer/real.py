@@ -19,6 +19,8 @@ from . import api
 from .graph.state import StateRecorder, describe
 from .naming import bounded_repr
 from .realrun import proxied, real_table, run_once
+from .runtime import kernel
+from .strategies.dfs import DFS
 
 DEFAULT_RUNS = 200
 RUN_TIMEOUT = 10.0
@@ -90,14 +92,47 @@ class RealReport:
         }
 
 
+class GraphDFS(DFS):
+    """DFS that stops an execution on reaching a state an earlier one reached.
+
+    Builds the reference graph for the check: every reachable state and
+    transition, without the interleaving explosion of plain DFS (a state's
+    future is explored from its first visit; DFS backtracks over all of it).
+    Sound as far as equal states have equal futures, which the abstraction
+    aims at; where it falls short, real runs show it as missing transitions.
+    Only positions past the replayed prefix are checked: the prefix repeats
+    states by construction.
+    """
+
+    name = "dfs"
+
+    def __init__(self):
+        super().__init__()
+        self.visited = set()
+        self._new = []
+
+    def begin(self):
+        self.visited.update(self._new)
+        self._new = []
+        return super().begin()
+
+    def choose(self, point):
+        if self._depth >= len(self._levels):
+            key = kernel.execution().observer.keys[-1]   # the state at this choice point
+            if key in self.visited:
+                return None
+            self._new.append(key)
+        return super().choose(point)
+
+
 def _end_text(end):
     kind, value = end
     return bounded_repr(value) if kind == "outcome" else kind
 
 
 def check(spec, runs=DEFAULT_RUNS, *, seed=None, max_steps=api.DEFAULT_MAX_STEPS,
-          max_executions=None, timeout=RUN_TIMEOUT):
-    """Explore ``spec`` with dfs, then run it ``runs`` times on real threads.
+          max_executions=None, timeout=RUN_TIMEOUT, granularity=None):
+    """Build ``spec``'s whole state graph, then run it ``runs`` times on real threads.
 
     Args:
         spec: a target, as for :func:`explorer.api.explore`.
@@ -106,13 +141,15 @@ def check(spec, runs=DEFAULT_RUNS, *, seed=None, max_steps=api.DEFAULT_MAX_STEPS
         max_executions: a budget for the exploration (an incomplete graph
             can make real transitions look missing; the report says so).
         timeout: seconds a real run may take before it counts as hung.
+        granularity: "sync" or "memory" yield points, as for explore; real
+            runs switch threads at the same points.
 
     Returns:
         A :class:`RealReport`.
     """
-    target = api.load_target(spec)
-    result = api.explore(target, "dfs", max_executions=max_executions, max_steps=max_steps,
-                         check_replay=False, shrink_failures=False)
+    target = api.load_target(spec, granularity)
+    result = api.explore(target, GraphDFS(), max_executions=max_executions,
+                         max_steps=max_steps, check_replay=False, shrink_failures=False)
     report = RealReport(target.spec, result)
     rng = random.Random(seed)
     module_name = getattr(target, "module_name", None)

@@ -13,13 +13,18 @@ import queue as _queue
 import threading as _std
 
 from .primitives.base import Primitive, check_timeout, me, owner_tid
-from .primitives.queue import _check
 from .runtime import kernel
 from .runtime.ops import ACQUIRE, READ, RELEASE, WRITE, Op
 
 _ACQ = ACQUIRE | WRITE
 _RW = WRITE | ACQUIRE | RELEASE
 _R = READ | ACQUIRE
+
+
+def _check(block, timeout):
+    """As CPython: the timeout is checked only for a blocking call that may wait."""
+    if block and timeout is not None and timeout < 0:
+        raise ValueError("'timeout' must be a non-negative number")
 
 
 class Lock(Primitive):
@@ -330,7 +335,8 @@ class Queue(Primitive):
         return not self._real.empty()
 
     def put(self, item, block=True, timeout=None):
-        _check(timeout)
+        if self.maxsize > 0:
+            _check(block, timeout)
         self._live()
         can_fail = not block or timeout is not None
         kernel.step(Op("put", self, ((self, _RW),), None if can_fail else self._room,
@@ -338,7 +344,7 @@ class Queue(Primitive):
         self._real.put_nowait(item)
 
     def get(self, block=True, timeout=None):
-        _check(timeout)
+        _check(block, timeout)
         self._live()
         can_fail = not block or timeout is not None
         kernel.step(Op("get", self, ((self, _RW),), None if can_fail else self._has_items,

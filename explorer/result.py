@@ -122,6 +122,7 @@ class Result:
         self.steps += record.steps
         if record.pruned:  # cut short by the strategy (DPOR sleep set): not an execution
             self.pruned += 1
+            self._add_states(record)  # its states are reachable all the same
             return
         self.executions += 1
         self._add_states(record)

@@ -149,7 +149,7 @@ def _recompiled(func, compiler):
     not re-run. A function with a closure or without source is returned as is.
     """
     code = getattr(func, "__code__", None)
-    if code is None or code.co_freevars:
+    if code is None or code.co_freevars or code.co_name == "<lambda>":
         return func
     try:
         lines, first = inspect.getsourcelines(func)

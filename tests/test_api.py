@@ -45,8 +45,7 @@ def test_explore_and_replay_a_callable():
     result = explorer.explore(crossed_locks, "dfs")
     assert result.complete and result.target == "test_api.py::crossed_locks"
     assert {v for v in result.outcomes} == {"'explorer.primitives.lock'"}
-    [record] = result.failure_records
-    assert record.failure.kind == "deadlock"
+    [record] = [r for r in result.failure_records if r.failure.kind == "deadlock"]
     again = explorer.replay(crossed_locks, record.schedule)
     assert again.failure.kind == "deadlock"
     assert again.trace_json() == record.trace_json()
@@ -68,34 +67,41 @@ def test_callable_recompiled_keeps_lines_and_globals():
     assert target.func.__code__.co_firstlineno == crossed_locks.__code__.co_firstlineno
     assert target.func.__globals__ is crossed_locks.__globals__
     result = explorer.explore(target, "dfs")
-    assert result.failure_records[0].trace_json() == explorer.explore(
-        crossed_locks, "dfs").failure_records[0].trace_json()
+    plain = explorer.explore(crossed_locks, "dfs")
+    assert [r.trace_json() for r in result.failure_records] == [
+        r.trace_json() for r in plain.failure_records]
+
+
+@pytest.fixture(scope="module")
+def two_locks():
+    return explorer.explore(TWO_LOCKS, "dfs")
 
 
 def test_result_carries_the_same_data_as_the_json(capsys):
-    result = explorer.explore(TWO_LOCKS, "dfs")
-    assert cli.main(["explore", TWO_LOCKS, "--strategy", "dfs", "--json"]) == 1
+    spec = os.path.join(ROOT, "models", "counter_plain.py")
+    result = explorer.explore(spec, "dfs")
+    assert cli.main(["explore", spec, "--strategy", "dfs", "--json"]) == 1
     printed = json.loads(capsys.readouterr().out)
     data = result.to_json()
     for d in (data, printed):
         d.pop("elapsed_s")
     assert printed == json.loads(json.dumps(data))
-    record = explorer.replay(TWO_LOCKS, data["failures"][0]["schedule"])
+    record = explorer.replay(spec, data["failures"][0]["schedule"])
     assert record.replay_json()["failure"]["trace"] == data["failures"][0]["trace"]
 
 
-def test_notebook_display():
-    result = explorer.explore(TWO_LOCKS, "dfs")
+def test_notebook_display(two_locks):
+    result = two_locks
     page = result._repr_html_()
     assert "<table>" in page and "deadlock: wait-for cycle" in page
     assert "(&#x27;A&#x27;, &#x27;B&#x27;)" in page and "<script" not in page
-    record = result.failure_records[0]
+    [record] = [r for r in result.failure_records if r.failure.kind == "deadlock"]
     timeline = record._repr_html_()
     for name in ("MainThread", "Thread-1 (take)", "Thread-2 (take)"):
         assert f"<th>{name}</th>" in timeline
     assert timeline.count("<tr>") == len(record.trace) + 1
     svg = record._repr_svg_()
-    assert svg is None or svg.startswith("<svg")
+    assert svg.startswith("<svg") and "lock_a" in svg and "lock_b" in svg
     count, clean = next(iter(result.outcomes.values()))
     assert clean._repr_svg_() is None and "outcome:" in clean._repr_html_()
 
@@ -105,16 +111,19 @@ class FakeTTY(io.StringIO):
         return True
 
 
-def test_progress_line(monkeypatch):
-    result = explorer.explore(TWO_LOCKS, "dfs", max_executions=800)
-    text = progress.status_line(result, 2.0, max_executions=1000, max_seconds=10)
-    assert text.startswith("explorer: 800 executions")
-    assert "400/s" in text and "2.0 s" in text and "left: 200 executions / 8.0 s" in text
-    assert text.endswith("1 failure found")
+def test_progress_line(monkeypatch, two_locks):
+    result = two_locks
+    n = result.executions
+    text = progress.status_line(result, 2.0, max_executions=n + 200, max_seconds=10)
+    assert text.startswith(f"explorer: {n:,} executions")
+    assert f"{n / 2:,.0f}/s" in text and "2.0 s" in text
+    assert "left: 200 executions / 8.0 s" in text
+    found = len(result.failures)
+    assert found and text.endswith(f"{found} failure{'s' if found > 1 else ''} found")
     stream = FakeTTY()
     shown = progress.Progress(stream, color=False, delay=0.0, interval=0.0)
     shown(result)
-    assert stream.getvalue().startswith("\rexplorer: 800 executions")
+    assert stream.getvalue().startswith(f"\rexplorer: {n:,} executions")
     shown.close()
     assert stream.getvalue().endswith("\r")
     assert progress.for_terminal(io.StringIO()) is None

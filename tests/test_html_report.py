@@ -47,7 +47,8 @@ def test_deadlock_walk_has_owners_and_blocked_threads(two_locks):
 
 def test_cli_writes_one_self_contained_file(tmp_path, capsys):
     out = tmp_path / "report.html"
-    code = cli.main(["explore", TWO_LOCKS, "--strategy", "dfs", "--report", str(out)])
+    spec = os.path.join(ROOT, "models", "self_deadlock.py")
+    code = cli.main(["explore", spec, "--strategy", "dfs", "--report", str(out)])
     assert code == 1
     assert f"report: {out}" in capsys.readouterr().out
     text = out.read_text()
@@ -60,8 +61,7 @@ def test_cli_writes_one_self_contained_file(tmp_path, capsys):
 
 
 def test_report_to_missing_directory_is_bad_input(tmp_path, capsys):
-    code = cli.main(["explore", TWO_LOCKS, "--strategy", "dfs",
-                     "--report", str(tmp_path / "nope" / "r.html")])
+    code = cli.main(["explore", TWO_LOCKS, "--report", str(tmp_path / "nope" / "r.html")])
     assert code == 2
     assert "no such directory" in capsys.readouterr().err
 
@@ -142,6 +142,7 @@ def test_click_through_the_lost_update(browser, tmp_path):
     result = api.explore(RACE, "dfs")
     page, errors = open_report(browser, result, tmp_path, "lost-update")
     tabs = page.locator("#walk-tabs button").all_inner_texts()
+    assert page.locator("#walk-tabs button.failure").count() == len(result.failure_records)
     lost = "lost-update" if "lost-update" in tabs else "outcome 1"
     page.click(f'#walk-tabs button:has-text("{lost}")')
     page.click("#first")

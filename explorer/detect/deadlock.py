@@ -30,7 +30,7 @@ def annotate(failure, blocked, threads):
     failure.message = message
     failure.details["cycle"] = cycle
     failure.details["graph"] = graph
-    failure.details["closing_step"] = closing_step(trace, graph, cycle, threads)
+    failure.details["closing_step"] = closing_step(trace, cycle, threads)
 
 
 def describe(blocked, threads, trace=()):
@@ -83,18 +83,15 @@ def find_cycle(g, order):
     return nodes[start:] + nodes[:start]
 
 
-def closing_step(trace, graph, cycle, threads):
-    """The step that closed the cycle: the last acquisition of a lock on it (else the last step)."""
-    if not trace:
-        return None
-    if cycle:
-        on_cycle = set(cycle)
-        for step in range(len(trace) - 1, -1, -1):
-            tid, op = trace[step]
-            if op.kind == "acquire" and object_name(op.obj) in on_cycle \
-                    and threads[tid].name in on_cycle:
-                return step
-    return len(trace) - 1
+def closing_step(trace, cycle, threads):
+    """The step that closed the cycle: the last acquisition of a lock on it (None without one)."""
+    on_cycle = set(cycle or ())
+    for step in range(len(trace) - 1, -1, -1) if cycle else ():
+        tid, op = trace[step]
+        if op.kind == "acquire" and object_name(op.obj) in on_cycle \
+                and threads[tid].name in on_cycle:
+            return step
+    return None
 
 
 def _holdings(trace):

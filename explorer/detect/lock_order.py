@@ -19,7 +19,7 @@ import itertools
 
 import networkx as nx
 
-from ..naming import object_name
+from ..naming import static_name
 from ..primitives.lock import Lock, RLock
 from ..runtime.execution import Failure
 from ..runtime.ops import ACQUIRE, RELEASE
@@ -51,7 +51,7 @@ def edges(record):
         if not isinstance(op.obj, (Lock, RLock)):
             continue
         modes = _modes(op)
-        name = object_name(op.obj)
+        name = lock_name(op.obj)
         mine = held.setdefault(thread, {})
         if op.kind == "acquire" and modes & ACQUIRE and _took(trace, step, thread, op):
             for other, site in mine.items():
@@ -63,6 +63,15 @@ def edges(record):
         elif op.kind == "release" and modes & RELEASE:
             mine.pop(name, None)
     return found
+
+
+def lock_name(lock):
+    """The lock's name from its creation site, the same in every execution.
+
+    Not the display name: a deadlock may refine that one from the frames of
+    that execution only (``explorer.naming.refine``).
+    """
+    return static_name(lock._kind, lock._site, lock._ordinal)
 
 
 def _modes(op):

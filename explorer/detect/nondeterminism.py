@@ -92,7 +92,7 @@ def verify(record, rerun):
                             f"({what}) did not repeat it: {difference}; the program reads "
                             "something the schedule does not fix (random, the clock, id() "
                             "order, I/O, real threads)?", None, again.steps)
-    again.returned = False
+    again.failures, again.returned = [again.failure], False
     return again
 
 

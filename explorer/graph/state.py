@@ -7,7 +7,8 @@ same code while its one running thread holds the big lock). It is made of
 
 * each thread, in creation order: name, pending operation (kind, line) and
   whether it can run, or ``done``/``raised``; with the locals of its frames
-  that belong to the target's file (code, modules and functions left out);
+  outside the explorer (code, modules and functions left out; labels show
+  only the target file's frames) and, once its body returned, its result;
 * the state of every primitive an executed operation touched (``xp_state()``
   of locks, semaphores, events, barriers, conditions, queues), keyed by its
   creation order in the execution;
@@ -16,9 +17,9 @@ same code while its one running thread holds the big lock). It is made of
 A target may define ``def state(): ...``; its return value then replaces
 the locals, primitives and globals (thread positions stay), which keeps
 teaching graphs small. Values are frozen into tuples: containers by
-content, instances of the target's own classes by their attributes, any
-other object by its type name only (never its ``id``, which differs between
-runs).
+content, instances of the target's own classes (and futures) by their
+attributes, threads by name, any other object by its type name only (never
+its ``id``, which differs between runs).
 """
 import sys
 import types
@@ -27,13 +28,16 @@ from itertools import islice
 
 from ..primitives.base import Primitive
 from ..primitives.thread import Thread
-from ..runtime.sites import short
+from ..runtime.sites import _PKG, short
 
 MAX_ITEMS = 32
 MAX_DEPTH = 4
 _CODE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
          type)
 _SCALAR_TYPES = frozenset((type(None), bool, int, float, complex, str, bytes))
+# besides the target's own classes, objects shown by their attributes: futures
+# hold their result and state there, not in any primitive
+_TRANSPARENT = ("concurrent.futures", "explorer.primitives.futures")
 _MARKERS = {list: "[]", tuple: "()", dict: "{}", set: "set", frozenset: "set", deque: "deque"}
 
 
@@ -91,7 +95,8 @@ class StateRecorder:
         return (positions, prims, _globals(module, freeze))
 
     def _thread(self, t, freeze, with_locals):
-        returned = () if t.result is None else (("<return>", 0, (("value", freeze(t.result)),)),)
+        returned = () if t.result is None else (
+            ("<return>", 0, (("value", freeze(t.result)),), True),)
         if t.finished:
             return (t.name, "done", returned)
         op = t.pending
@@ -110,8 +115,10 @@ class StateRecorder:
         frames = []
         while f is not None:
             code = f.f_code
-            if code.co_filename == self.path and code.co_name != "<module>":
-                frames.append((code.co_name, f.f_lineno, _locals(f.f_locals, freeze)))
+            name = code.co_filename
+            if not name.startswith(_PKG) and code.co_name != "<module>":
+                frames.append((code.co_name, f.f_lineno, _locals(f.f_locals, freeze),
+                               name == self.path))
             f = f.f_back
         return tuple(reversed(frames))
 
@@ -155,8 +162,9 @@ def freezer(module_name):
             return value
         done = memo.get(id(value))
         if done is not None:
-            return done
-        memo[id(value)] = frozen = _freeze(value, cls, depth)
+            return done[1]
+        frozen = _freeze(value, cls, depth)
+        memo[id(value)] = (value, frozen)   # holding value keeps its id from being reused
         return frozen
 
     def _freeze(value, cls, depth):
@@ -177,7 +185,8 @@ def freezer(module_name):
         if marker is not None:
             return (marker, tuple(freeze(x, depth) for x in islice(value, MAX_ITEMS)))
         attrs = getattr(value, "__dict__", None)
-        if cls.__module__ == module_name and isinstance(attrs, dict):
+        if isinstance(attrs, dict) and (cls.__module__ == module_name
+                                        or cls.__module__.startswith(_TRANSPARENT)):
             return ("obj", cls.__name__, tuple((k, freeze(v, depth))
                                                for k, v in islice(attrs.items(), MAX_ITEMS)))
         return ("<>", cls.__name__)
@@ -248,6 +257,6 @@ def _position(pos):
         where = "" if pos[2] == "?:0" else f" @{pos[2]}"
         text = f"{name}: {pos[1]}{where}" + ("" if pos[3] else " (blocked)")
         frames = pos[4] if len(pos) > 4 else ()
-    shown = [f"{k}={show(v)}" for _fn, _line, names in frames for k, v in names
-             if not _opaque(v)]
+    shown = [f"{k}={show(v)}" for _fn, _line, names, mine in frames if mine
+             for k, v in names if not _opaque(v)]
     return text + (" [" + ", ".join(shown) + "]" if shown else "")

@@ -52,32 +52,31 @@ def compile_memory(source, path):
 def _module_names(tree, top):
     """``(data, modules)``: globals worth tracking, and names bound only by ``import``.
 
-    A global bound only by ``def``, ``class`` or ``import`` holds code, not
-    data; reading it is not tracked.
+    Only globals some function rebinds (``global x`` and an assignment) are
+    tracked: any other global is written only by the module's top-level
+    code, at import, before a thread exists, so reading it races with
+    nothing and a yield point there would only multiply interleavings.
     """
-    code, other, modules = set(), set(), set()
-    _bindings(tree.body, code, other, modules)
-    declared = set()
-    _declared_globals(top, declared)
-    data = other | declared
-    return data, modules - data
+    other, modules = set(), set()
+    _bindings(tree.body, other, modules)
+    data = set()
+    _declared_globals(top, data)
+    return data, modules - other - data
 
 
-def _bindings(body, code, other, modules):
+def _bindings(body, other, modules):
+    """Collect names bound by plain ``import`` (``modules``) and by anything else (``other``)."""
     for stmt in body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            code.add(stmt.name)
+            other.add(stmt.name)
         elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                name = alias.asname or alias.name.split(".")[0]
-                code.add(name)
-                modules.add(name)
+            modules.update(alias.asname or alias.name.split(".")[0] for alias in stmt.names)
         elif isinstance(stmt, ast.ImportFrom):
-            code.update(alias.asname or alias.name for alias in stmt.names)
+            other.update(alias.asname or alias.name for alias in stmt.names)
         else:
             _stores(stmt, other)
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                _bindings(getattr(stmt, field, ()), code, other, modules)
+                _bindings(getattr(stmt, field, ()), other, modules)
 
 
 def _stores(node, out):
@@ -280,8 +279,9 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Subscript(self, node):
         if not (self.scope.instrumented and isinstance(node.ctx, ast.Load)):
             return self.generic_visit(node)
-        return _call("__xp_getitem__", [self.visit(node.value), self._key(node.slice),
-                                        _const(_label(node.value), node)], node)
+        label = _const(_label(node.value), node)   # the source text, before rewriting it
+        return _call("__xp_getitem__", [self.visit(node.value), self._key(node.slice), label],
+                     node)
 
     def _key(self, node):
         """A subscript as an expression: ``a[1:2]`` passes ``slice(1, 2, None)``."""
@@ -298,8 +298,9 @@ class _Rewriter(ast.NodeTransformer):
         if self.scope.instrumented and isinstance(func, ast.Attribute) \
                 and not self._is_module(func.value):
             if func.attr in METHOD_NAMES:
+                label = _const(_label(func.value), func)
                 node.func = _call("__xp_call__", [self.visit(func.value), _const(func.attr, func),
-                                                  _const(_label(func.value), func)], func)
+                                                  label], func)
             else:   # a method call: the method itself is code, not shared data
                 func.value = self.visit(func.value)
             node.args = self._visit_list(node.args)
@@ -312,8 +313,8 @@ class _Rewriter(ast.NodeTransformer):
                 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             hook = "__xp_in__" if isinstance(node.ops[0], ast.In) else "__xp_notin__"
             right = node.comparators[0]
-            return _call(hook, [self.visit(node.left), self.visit(right),
-                                _const(_label(right), right)], node)
+            label = _const(_label(right), right)
+            return _call(hook, [self.visit(node.left), self.visit(right), label], node)
         return self.generic_visit(node)
 
     # stores ------------------------------------------------------------------
@@ -336,8 +337,8 @@ class _Rewriter(ast.NodeTransformer):
             proxy = _call("__xp_A__", [self.visit(node.value)], node)
             return ast.copy_location(ast.Attribute(proxy, node.attr, node.ctx), node)
         if isinstance(node, ast.Subscript):
-            proxy = _call("__xp_S__", [self.visit(node.value), _const(_label(node.value), node)],
-                          node)
+            label = _const(_label(node.value), node)
+            proxy = _call("__xp_S__", [self.visit(node.value), label], node)
             return ast.copy_location(ast.Subscript(proxy, self.visit(node.slice), node.ctx), node)
         return self.visit(node)
 
@@ -354,9 +355,9 @@ class _Rewriter(ast.NodeTransformer):
             return _call("__xp_setattr__", [value, self.visit(target.value),
                                             _const(attr, target)], target)
         if isinstance(target, ast.Subscript):
+            label = _const(_label(target.value), target)
             return _call("__xp_setitem__", [value, self.visit(target.value),
-                                            self._key(target.slice),
-                                            _const(_label(target.value), target)], target)
+                                            self._key(target.slice), label], target)
         return None
 
     def visit_Assign(self, node):

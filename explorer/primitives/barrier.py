@@ -13,13 +13,25 @@ BrokenBarrierError = _std.BrokenBarrierError
 _RW = WRITE | ACQUIRE | RELEASE
 
 
+def _checks_parties():
+    """Whether this CPython's Barrier rejects ``parties < 1`` (newer ones do)."""
+    try:
+        _std.Barrier(0)
+    except ValueError:
+        return True
+    return False
+
+
+_CHECKS_PARTIES = _checks_parties()
+
+
 class Barrier(Primitive):
     """``threading.Barrier``."""
 
     _kind = "Barrier"
 
     def __init__(self, parties, action=None, timeout=None):
-        if parties < 1:
+        if parties < 1 and _CHECKS_PARTIES:
             raise ValueError("parties must be > 0")
         self._parties = parties
         self._action = action

@@ -1,4 +1,6 @@
 """What every primitive shares: a per-execution identity and a display name."""
+import _thread
+
 from ..runtime import kernel
 from ..naming import static_name
 from ..runtime.sites import caller_site
@@ -49,12 +51,25 @@ class Primitive:
         return f"<explorer {self.xp_name}>"
 
 
+def _message(call):
+    try:
+        call()
+    except ValueError as exc:
+        return str(exc)
+    raise AssertionError("[explorer internal bug] expected a ValueError")
+
+
+# The running CPython's own wording (it changed between versions).
+_NON_BLOCKING = _message(lambda: _thread.allocate_lock().acquire(False, 1))
+_NEGATIVE = _message(lambda: _thread.allocate_lock().acquire(timeout=-2))
+
+
 def check_timeout(timeout, blocking=True):
     """Validate a ``(blocking, timeout)`` pair the way ``_thread.lock`` does."""
     if not blocking and timeout != -1:
-        raise ValueError("can't specify a timeout for a non-blocking call")
+        raise ValueError(_NON_BLOCKING)
     if timeout < 0 and timeout != -1:
-        raise ValueError("timeout value must be a non-negative number")
+        raise ValueError(_NEGATIVE)
 
 
 def owner_tid(owner):

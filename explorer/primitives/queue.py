@@ -18,8 +18,9 @@ _RW = WRITE | ACQUIRE | RELEASE
 _R = READ | ACQUIRE
 
 
-def _check(timeout):
-    if timeout is not None and timeout < 0:
+def _check(block, timeout):
+    """CPython checks the timeout only for a blocking call that may wait."""
+    if block and timeout is not None and timeout < 0:
         raise ValueError("'timeout' must be a non-negative number")
 
 
@@ -50,7 +51,8 @@ class Queue(Primitive):
         return self.unfinished_tasks == 0
 
     def put(self, item, block=True, timeout=None):
-        _check(timeout)
+        if self.maxsize > 0:
+            _check(block, timeout)
         self._live()
         can_fail = not block or timeout is not None
         kernel.step(Op("put", self, ((self, _RW),), None if can_fail else self._room,
@@ -61,7 +63,7 @@ class Queue(Primitive):
         self.unfinished_tasks += 1
 
     def get(self, block=True, timeout=None):
-        _check(timeout)
+        _check(block, timeout)
         self._live()
         can_fail = not block or timeout is not None
         kernel.step(Op("get", self, ((self, _RW),), None if can_fail else self._has_items,

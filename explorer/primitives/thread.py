@@ -12,11 +12,11 @@ from ..runtime.ops import ACQUIRE, READ, RELEASE, Op
 from ..runtime.sites import caller_site
 
 _IDENT_BASE = 0x7E5700000000
-# The originals, bound before any patching: while patched, ``threading.current_thread``
-# and ``time.sleep`` are the functions below, and calling them through the module
-# from a non-logical thread (the hub, teardown) would recurse forever.
+# The originals, bound before any patching: while patched, ``threading.current_thread``,
+# ``get_ident`` and ``time.sleep`` are the functions below, and calling them through
+# the module from a non-logical thread (the hub, teardown) would recurse forever.
 _std_current_thread, _std_main_thread = _std.current_thread, _std.main_thread
-_std_enumerate, _std_sleep = _std.enumerate, _time.sleep
+_std_enumerate, _std_sleep, _std_get_ident = _std.enumerate, _time.sleep, _std.get_ident
 
 
 class Thread:
@@ -192,7 +192,8 @@ def active_count():
 
 
 def get_ident():
-    return current_thread().ident
+    t = kernel.current()
+    return _std_get_ident() if t is None else t.obj.ident
 
 
 def sleep(secs):

@@ -29,6 +29,8 @@ def deadlock_dot(record):
     title = ("deadlock: wait-for cycle " + " \u2192 ".join(cycle + cycle[:1]) if cycle
              else "deadlock without a cycle: nobody can wake the waiting threads")
     dot = digraph("deadlock", title)
+    if len(cycle) >= 6:   # three threads or more: a ring reads better than a long line
+        dot.attr(layout="neato", overlap="false", splines="true", sep="+12")
     ids = {name: f"n{i}" for i, name in enumerate(graph.nodes)}
     for name, data in graph.nodes(data=True):
         attrs = dict(_THREAD if data.get("kind") == "thread" else _OBJECT)

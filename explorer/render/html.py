@@ -65,7 +65,7 @@ def report_data(result):
     walks = []
     for record in result.failure_records:
         f = record.failure
-        walks.append(walk_data(record, files, f"{f.kind}", f.message, result.target))
+        walks.append(walk_data(record, files, f.kind, f.message, result.target, failed=True))
     for value, (count, record) in sorted(result.outcomes.items()):
         walks.append(walk_data(record, files, f"outcome {value}",
                                f"returned {value} in {count} of {result.executions} executions",
@@ -78,8 +78,12 @@ def report_data(result):
             "graph_svg": _state_graph_svg(result)}
 
 
-def walk_data(record, files, title, message, target_spec):
-    """One interleaving as steps with per-step thread positions, lock owners and objects."""
+def walk_data(record, files, title, message, target_spec, failed=False):
+    """One interleaving as steps with per-step thread positions, lock owners and objects.
+
+    ``failed``: show the record's failure (a returned execution may carry one,
+    e.g. a lost update; as an outcome's example it is shown as an outcome).
+    """
     threads, steps = [], []
     owners, objects, where = {}, {}, {}
     for i, (name, op) in enumerate(record.trace):
@@ -91,13 +95,13 @@ def walk_data(record, files, title, message, target_spec):
         steps.append({"thread": threads.index(name), "op": op.kind, "object": obj,
                       "loc": _loc(op.site), "file": files.add(site), "line": site[1],
                       "locks": dict(owners), "objects": dict(objects)})
-    failure = record.failure
+    failure = record.failure if failed else None
     return {"title": title, "kind": failure.kind if failure else "outcome", "message": message,
             "path": [str(n) for n in getattr(record, "path", ())],
             "schedule": record.schedule, "replay": replay_command(target_spec, record.schedule),
             "threads": threads, "steps": steps,
             "blocked": _blocked(failure, threads, files) if failure else [],
-            "svg": diagram_svg(record)}
+            "svg": diagram_svg(record) if failure else None}
 
 
 def _track(owners, objects, thread, op, obj, step):
@@ -276,8 +280,9 @@ const S = D.summary;
 $('summary').textContent = `${S.strategy}: ${S.executions} executions, ${S.steps} steps, ` +
   `${S.states} states, ${S.complete ? 'complete' : 'INCOMPLETE'}, ` +
   `${D.walks.filter(w => w.kind !== 'outcome').length} failure(s), ${S.elapsed_s} s`;
-$('outcomes').innerHTML = '<tr><th>value</th><th>count</th></tr>' + D.outcomes.map(
-  o => `<tr><td><code>${esc(o.value)}</code></td><td>${o.count}</td></tr>`).join('');
+$('outcomes').innerHTML = D.outcomes.length ? '<tr><th>value</th><th>count</th></tr>' +
+  D.outcomes.map(o => `<tr><td><code>${esc(o.value)}</code></td><td>${o.count}</td></tr>`).join('')
+  : '<tr><td>no execution returned</td></tr>';
 if (D.graph_svg) { $('graph-box').hidden = false; $('graph').innerHTML = D.graph_svg; }
 $('walk-tabs').innerHTML = D.walks.map((w, i) =>
   `<button data-walk="${i}" class="${w.kind === 'outcome' ? '' : 'failure'}">${esc(w.title)}</button>`

@@ -57,7 +57,7 @@ def timeline_text(record, tail=TAIL):
     def line(step, cells, note=""):
         return f"{step:>6}  " + "  ".join(_cut(c, width).ljust(width) for c in cells) + note
 
-    out = [line("step", threads), "      " + "-" * ((width + 2) * len(threads))]
+    out = [line("step", threads).rstrip(), "      " + "-" * ((width + 2) * len(threads))]
     if skipped:
         out.append(f"{'':>6}  ... {skipped} earlier steps")
     for step, name, text, _ in steps:

@@ -66,7 +66,7 @@ def notify_n():
 
     def waiter():
         with cv:
-            while not state["released"]:
+            if not state["released"]:
                 cv.wait()
 
     ts = [threading.Thread(target=waiter) for _ in range(2)]
@@ -76,7 +76,6 @@ def notify_n():
         k = len(cv._waiters)
         cv.notify(1)
         woken = k - len(cv._waiters)
-    with cv:
         state["released"] = True
         cv.notify_all()
     for t in ts:

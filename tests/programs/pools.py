@@ -15,11 +15,9 @@ def _boom():
     raise ValueError("boom")
 
 
-def submit_and_map():
+def map_one():
     with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(_square, 2)
-        mapped = list(pool.map(_square, [3]))
-    return future.result(), mapped
+        return list(pool.map(_square, [3]))
 
 
 def exception_result():
@@ -34,51 +32,51 @@ def exception_result():
 
 
 def callbacks():
-    """Callbacks run once, by the worker or, if already done, by the adder."""
-    seen = []
-    with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        f = pool.submit(_square, 5)
-        f.add_done_callback(lambda fut: seen.append(fut.result()))
-    f.add_done_callback(lambda fut: seen.append("late"))
-    return seen
-
-
-def as_completed_one():
-    with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        f = pool.submit(_square, 4)
-        return [g.result() for g in cf.as_completed([f])]
-
-
-def callback_or_done():
-    """A callback added while the task runs is called by the worker or by the adder."""
+    """A callback added while another thread completes the future runs exactly once,
+    in the completing thread or, if the future is already done, in the adder."""
+    f = cf.Future()
     who = []
-    with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        f = pool.submit(_square, 1)
-        f.add_done_callback(lambda fut: who.append(threading.current_thread().name))
+    t = threading.Thread(target=f.set_result, args=(5,), name="setter")
+    t.start()
+    f.add_done_callback(lambda fut: who.append((threading.current_thread().name, fut.result())))
+    t.join()
     return who
 
 
+def as_completed_one():
+    """as_completed yields a future that a thread completes meanwhile."""
+    later = cf.Future()
+    t = threading.Thread(target=later.set_result, args=(1,))
+    t.start()
+    results = [f.result() for f in cf.as_completed([later])]
+    t.join()
+    return results
+
+
 def wait_timeout():
-    """wait() with a timeout leaves a blocked task in not_done; result(timeout) raises."""
-    ev = threading.Event()
-    with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        blocked = pool.submit(ev.wait)
-        done, not_done = cf.wait([blocked], timeout=0.001)
-        try:
-            blocked.result(timeout=0.001)
-            timed_out = False
-        except cf.TimeoutError:
-            timed_out = True
-        ev.set()
-        after = cf.wait([blocked], return_when=cf.ALL_COMPLETED)
-    return len(done), len(not_done), timed_out, len(after.done)
+    """wait() with a timeout leaves an unfinished future in not_done; result(timeout) raises."""
+    f = cf.Future()
+    done, not_done = cf.wait([f], timeout=0.001)
+    try:
+        f.result(timeout=0.001)
+        timed_out = False
+    except cf.TimeoutError:
+        timed_out = True
+    t = threading.Thread(target=f.set_result, args=("ok",))
+    t.start()
+    after = cf.wait([f], return_when=cf.ALL_COMPLETED)
+    t.join()
+    return len(done), len(not_done), timed_out, len(after.done), f.result()
 
 
 def first_exception():
-    with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        bad = pool.submit(_boom)
-        done, _ = cf.wait([bad], return_when=cf.FIRST_EXCEPTION)
-    return bad in done
+    """FIRST_EXCEPTION returns once a future fails, leaving the other pending."""
+    fs = [cf.Future(), cf.Future()]
+    t = threading.Thread(target=fs[1].set_exception, args=(ValueError("x"),))
+    t.start()
+    done, not_done = cf.wait(fs, return_when=cf.FIRST_EXCEPTION)
+    t.join()
+    return done == {fs[1]}, not_done == {fs[0]}
 
 
 def shutdown_then_submit():

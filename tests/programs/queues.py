@@ -99,15 +99,16 @@ def task_done_join():
     done = []
 
     def worker():
-        while True:
-            item = q.get()
-            done.append(item)
+        for _ in range(3):
+            done.append(q.get())
             q.task_done()
 
-    threading.Thread(target=worker, daemon=True).start()
+    t = threading.Thread(target=worker)
+    t.start()
     for i in range(3):
         q.put(i)
     q.join()
+    t.join()
     return sorted(done)
 
 

@@ -4,19 +4,23 @@ import time
 
 
 def max_inside():
-    """At most two of three threads are inside a Semaphore(2) at once."""
+    """At most two of three threads (main is the third) are inside a Semaphore(2)."""
     sem = threading.Semaphore(2)
+    lock = threading.Lock()
     state = {"inside": 0, "max": 0}
 
     def worker():
         with sem:
-            state["inside"] += 1
-            state["max"] = max(state["max"], state["inside"])
-        state["inside"] -= 1
+            with lock:
+                state["inside"] += 1
+                state["max"] = max(state["max"], state["inside"])
+            with lock:
+                state["inside"] -= 1
 
-    ts = [threading.Thread(target=worker) for _ in range(3)]
+    ts = [threading.Thread(target=worker) for _ in range(2)]
     for t in ts:
         t.start()
+    worker()
     for t in ts:
         t.join()
     return state["max"]

@@ -81,9 +81,15 @@ def join_timeout_free():
 
 
 def start_order():
-    """Two threads append; either may run first."""
+    """Two threads append (under a lock: no data race); either may run first."""
     log = []
-    ts = [threading.Thread(target=log.append, args=(i,)) for i in (1, 2)]
+    lock = threading.Lock()
+
+    def append(i):
+        with lock:
+            log.append(i)
+
+    ts = [threading.Thread(target=append, args=(i,)) for i in (1, 2)]
     for t in ts:
         t.start()
     for t in ts:
@@ -94,15 +100,17 @@ def start_order():
 def child_after_main():
     """The child sleeps first: real runs almost never see it append before main."""
     log = []
+    lock = threading.Lock()
 
     def child():
         time.sleep(0.001)
-        log.append("child")
+        with lock:
+            log.append("child")
 
     t = threading.Thread(target=child)
     t.start()
-    time.sleep(0)
-    log.append("main")
+    with lock:
+        log.append("main")
     t.join()
     return log
 
@@ -142,20 +150,3 @@ def locals_are_per_thread():
     t.start()
     t.join()
     return plain.x, sub.value, sorted(seen.items())
-
-
-def sleep_is_a_yield_point():
-    """A zero sleep between read and write lets the other thread in."""
-    box = [0]
-
-    def bump():
-        v = box[0]
-        time.sleep(0)
-        box[0] = v + 1
-
-    ts = [threading.Thread(target=bump) for _ in range(2)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    return box[0]
