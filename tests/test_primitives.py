@@ -18,8 +18,7 @@ import sys
 import pytest
 
 from conftest import COMPLETE_STRATEGIES, REAL_RUNS, explore, load_module, outcome_set, program
-from conftest import real_outcomes
-from explorer import api
+from conftest import real_outcomes, replay
 
 F, T = False, True
 # spec -> every outcome the program can have, as the values it returns.
@@ -108,7 +107,7 @@ def expected_reprs(spec):
 def explored(spec, strategy):
     key = (spec, strategy)
     if key not in _EXPLORED:
-        _EXPLORED[key] = outcome_set(explore(spec, strategy, granularity="sync"))
+        _EXPLORED[key] = outcome_set(explore(spec, strategy))
     return _EXPLORED[key]
 
 
@@ -178,10 +177,10 @@ def test_every_program_has_a_case():
 def test_misuse_raises_cpython_exceptions_and_messages():
     """The same misuse list, run on the stdlib and under the explorer, raises the same."""
     real = load_module("misuse.py::misuse")()
-    result = explore("misuse.py::misuse", granularity="sync").to_json()
+    result = explore("misuse.py::misuse").to_json()
     assert result["complete"] and result["failures"] == []
     [outcome] = result["outcomes"]
-    record = api.replay(program("misuse.py::misuse"), outcome["schedule"], granularity="sync")
+    record = replay("misuse.py::misuse", outcome["schedule"])
     assert record.outcome == real
     assert ("RuntimeError", "release unlocked lock") in real
     assert ("ValueError", "Semaphore released too many times") in real

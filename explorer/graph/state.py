@@ -26,6 +26,7 @@ import types
 from collections import deque
 from itertools import islice
 
+from ..primitives import futures
 from ..primitives.base import Primitive
 from ..primitives.thread import Thread
 from ..runtime.sites import _PKG, short
@@ -38,6 +39,9 @@ _SCALAR_TYPES = frozenset((type(None), bool, int, float, complex, str, bytes))
 # besides the target's own classes, objects shown by their attributes: futures
 # hold their result and state there, not in any primitive
 _TRANSPARENT = ("concurrent.futures", "explorer.primitives.futures")
+# the one explorer module whose frames hold program state (a pool's loops) and
+# run unchanged in explored and real runs
+_FUTURES = futures.__file__
 _MARKERS = {list: "[]", tuple: "()", dict: "{}", set: "set", frozenset: "set", deque: "deque"}
 
 
@@ -116,7 +120,7 @@ class StateRecorder:
         while f is not None:
             code = f.f_code
             name = code.co_filename
-            if not name.startswith(_PKG) and code.co_name != "<module>":
+            if (not name.startswith(_PKG) or name == _FUTURES) and code.co_name != "<module>":
                 frames.append((code.co_name, f.f_lineno, _locals(f.f_locals, freeze),
                                name == self.path))
             f = f.f_back

@@ -26,7 +26,7 @@ from .location import ATTR, GLOBAL, ITEM, WHOLE, Location
 _current = kernel.current
 _step = kernel.step
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-_STACK_DEPTH = 8
+_STACK_DEPTH = 4
 
 # Reading a reference to code or to a synchronization object is not tracked:
 # the brief's rule for globals, applied to attributes and items too. It keeps
@@ -56,13 +56,19 @@ _cache_owner = [None]
 
 
 def _user_stack():
-    """The user's frames at an access, innermost first, as ``(file, line, function)``."""
+    """The user's frames at an access, innermost first, as ``(file, line, function)``.
+
+    The walk stops at the first explorer frame above the user's (a thread's
+    bootstrap): every frame walked costs a frame object.
+    """
     frames = []
     f = sys._getframe(2)
     while f is not None and len(frames) < _STACK_DEPTH:
         code = f.f_code
         if not code.co_filename.startswith(_PKG):
             frames.append((code.co_filename, f.f_lineno, code.co_name))
+        elif frames:
+            break
         f = f.f_back
     return tuple(frames)
 

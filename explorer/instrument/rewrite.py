@@ -26,6 +26,7 @@ import contextlib
 import symtable
 
 from .hooks import METHOD_NAMES
+from .scopes import Scope, child, mangle, module_names
 
 _COMPREHENSIONS = {ast.ListComp: "listcomp", ast.SetComp: "setcomp",
                    ast.DictComp: "dictcomp", ast.GeneratorExp: "genexpr"}
@@ -37,7 +38,7 @@ def rewrite(source, path):
     """Return the rewritten module AST of ``source`` (raises SyntaxError like ``compile``)."""
     tree = ast.parse(source, path)
     top = symtable.symtable(source, path, "exec")
-    data, modules = _module_names(tree, top)
+    data, modules = module_names(tree, top)
     tree = _Rewriter(top, data, modules).visit(tree)
     _insert_prologue(tree)
     return ast.fix_missing_locations(tree)
@@ -46,56 +47,6 @@ def rewrite(source, path):
 def compile_memory(source, path):
     """A ``Target`` compiler: the module with memory-level yield points."""
     return compile(rewrite(source, path), path, "exec", dont_inherit=True)
-
-
-# -- what the module binds ------------------------------------------------------
-def _module_names(tree, top):
-    """``(data, modules)``: globals worth tracking, and names bound only by ``import``.
-
-    Only globals some function rebinds (``global x`` and an assignment) are
-    tracked: any other global is written only by the module's top-level
-    code, at import, before a thread exists, so reading it races with
-    nothing and a yield point there would only multiply interleavings.
-    """
-    other, modules = set(), set()
-    _bindings(tree.body, other, modules)
-    data = set()
-    _declared_globals(top, data)
-    return data, modules - other - data
-
-
-def _bindings(body, other, modules):
-    """Collect names bound by plain ``import`` (``modules``) and by anything else (``other``)."""
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            other.add(stmt.name)
-        elif isinstance(stmt, ast.Import):
-            modules.update(alias.asname or alias.name.split(".")[0] for alias in stmt.names)
-        elif isinstance(stmt, ast.ImportFrom):
-            other.update(alias.asname or alias.name for alias in stmt.names)
-        else:
-            _stores(stmt, other)
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                _bindings(getattr(stmt, field, ()), other, modules)
-
-
-def _stores(node, out):
-    """Names a module-level statement binds (not looking into nested scopes)."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
-                              ast.stmt)):
-            continue
-        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
-            out.add(child.id)
-        _stores(child, out)
-
-
-def _declared_globals(table, out):
-    for child in table.get_children():
-        if child.get_type() == "function":
-            out.update(s.get_name() for s in child.get_symbols()
-                       if s.is_declared_global() and s.is_assigned())
-        _declared_globals(child, out)
 
 
 def _insert_prologue(tree):
@@ -117,33 +68,6 @@ def _insert_prologue(tree):
     body[at:at] = prologue
 
 
-# -- scopes --------------------------------------------------------------------
-class _Scope:
-    __slots__ = ("table", "instrumented", "class_name", "used")
-
-    def __init__(self, table, instrumented, class_name):
-        self.table = table
-        self.instrumented = instrumented
-        self.class_name = class_name
-        self.used = set()
-
-
-def _child(scope, names, lineno):
-    """The symbol table of a nested scope, or None when it is not unambiguous."""
-    if scope.table is None:
-        return None
-    found = [c for c in scope.table.get_children()
-             if c.get_name() in names and c.get_lineno() == lineno]
-    return found[0] if len(found) == 1 else None
-
-
-def _mangle(name, class_name):
-    if class_name is None or not name.startswith("__") or name.endswith("__"):
-        return name
-    stripped = class_name.lstrip("_")
-    return f"_{stripped}{name}" if stripped else name
-
-
 def _label(node):
     text = ast.unparse(node)
     return text if len(text) <= _LABEL_LIMIT else text[:_LABEL_LIMIT - 3] + "..."
@@ -163,13 +87,13 @@ class _Rewriter(ast.NodeTransformer):
     """Rewrite loads in place and stores per statement; see the module docstring."""
 
     def __init__(self, top, data, modules):
-        self.scope = _Scope(top, False, None)
+        self.scope = Scope(top, False, None)
         self.data = data
         self.modules = modules
 
     @contextlib.contextmanager
     def _entered(self, table, instrumented, class_name):
-        outer, self.scope = self.scope, _Scope(table, instrumented, class_name)
+        outer, self.scope = self.scope, Scope(table, instrumented, class_name)
         try:
             yield
         finally:
@@ -192,7 +116,7 @@ class _Rewriter(ast.NodeTransformer):
         """The mangled name if ``name`` is a tracked module global here, else None."""
         if not self.scope.instrumented:
             return None
-        mangled = _mangle(name, self.scope.class_name)
+        mangled = mangle(name, self.scope.class_name)
         return mangled if mangled in self.data and self._is_global(mangled) else None
 
     def _is_module(self, node):
@@ -207,7 +131,7 @@ class _Rewriter(ast.NodeTransformer):
     def visit_FunctionDef(self, node):
         node.decorator_list = self._visit_list(node.decorator_list)
         self._visit_arguments(node.args)
-        table = _child(self.scope, {node.name}, node.lineno)
+        table = child(self.scope, {node.name}, node.lineno)
         with self._entered(table, True, self.scope.class_name):
             node.body = self._visit_list(node.body)
         return node
@@ -217,7 +141,7 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_Lambda(self, node):
         self._visit_arguments(node.args)
-        table = _child(self.scope, {"lambda", "<lambda>"}, node.lineno)
+        table = child(self.scope, {"lambda", "<lambda>"}, node.lineno)
         with self._entered(table, True, self.scope.class_name):
             node.body = self.visit(node.body)
         return node
@@ -226,7 +150,7 @@ class _Rewriter(ast.NodeTransformer):
         node.decorator_list = self._visit_list(node.decorator_list)
         node.bases = self._visit_list(node.bases)
         node.keywords = self._visit_list(node.keywords)
-        table = _child(self.scope, {node.name}, node.lineno)
+        table = child(self.scope, {node.name}, node.lineno)
         with self._entered(table, False, node.name):
             node.body = self._visit_list(node.body)
         return node
@@ -235,7 +159,7 @@ class _Rewriter(ast.NodeTransformer):
         first = node.generators[0]
         first.iter = self.visit(first.iter)   # evaluated in the enclosing scope
         name = _COMPREHENSIONS[type(node)]
-        table = _child(self.scope, {name, f"<{name}>"}, node.lineno)
+        table = child(self.scope, {name, f"<{name}>"}, node.lineno)
         with self._entered(table, self.scope.instrumented, self.scope.class_name):
             for i, gen in enumerate(node.generators):
                 gen.target = self._target(gen.target)
@@ -273,7 +197,7 @@ class _Rewriter(ast.NodeTransformer):
             return self.generic_visit(node)
         if self._is_module(node.value):
             return node
-        attr = _mangle(node.attr, self.scope.class_name)
+        attr = mangle(node.attr, self.scope.class_name)
         return _call("__xp_getattr__", [self.visit(node.value), _const(attr, node)], node)
 
     def visit_Subscript(self, node):
@@ -351,7 +275,7 @@ class _Rewriter(ast.NodeTransformer):
         if not self.scope.instrumented:
             return None
         if isinstance(target, ast.Attribute) and not self._is_module(target.value):
-            attr = _mangle(target.attr, self.scope.class_name)
+            attr = mangle(target.attr, self.scope.class_name)
             return _call("__xp_setattr__", [value, self.visit(target.value),
                                             _const(attr, target)], target)
         if isinstance(target, ast.Subscript):
