@@ -139,6 +139,9 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec, granularity)
+    if strategy == "dpor" and getattr(target, "granularity", None) == "sync":
+        # memory between sync points is invisible: no two steps can be proven independent
+        options.setdefault("all_dependent", True)
     strat = strategy if isinstance(strategy, Strategy) else make(strategy, **options)
     result = Result(target.spec, strat.name, all_failures)
     started = time.perf_counter()

@@ -7,7 +7,8 @@ import argparse
 import json
 import sys
 
-from . import api, progress, report
+from . import api, progress, real, report
+from .graph import stategraph
 from .render import html
 from .render.dot import write_graph
 from .render.tools import format_of
@@ -35,9 +36,10 @@ def _parser():
     e.add_argument("--preemption-bound", type=_natural_int)
     e.add_argument("--seed", type=int)
     e.add_argument("--json", action="store_true")
-    e.add_argument("--graph", metavar="OUT.{dot,svg,png}",
+    e.add_argument("--graph", metavar="OUT.{dot,svg,png,graphml,json}",
                    help="draw the first deadlock's wait-for graph (its timeline goes to "
-                        "OUT.timeline.svg), else the first lock-order cycle, else a note")
+                        "OUT.timeline.svg), else the first lock-order cycle, else a note; "
+                        ".graphml/.json: the state graph, for networkx")
     e.add_argument("--report")
     e.add_argument("--all-failures", action="store_true")
     e.add_argument("--granularity", choices=["sync", "memory"], default="memory")
@@ -51,6 +53,16 @@ def _parser():
     r.add_argument("--step-timeout", type=_positive_float, default=api.DEFAULT_STEP_TIMEOUT)
     r.add_argument("--granularity", choices=["sync", "memory"], default="memory",
                    help="the granularity the schedule was explored with")
+    q = sub.add_parser("real", help="run the target on real threads; check each step is an "
+                       "edge of the explored state graph")
+    q.add_argument("target")
+    q.add_argument("--runs", type=_positive_int, default=real.DEFAULT_RUNS)
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--seed", type=int, help="seed of the random tiny sleeps that shake runs")
+    q.add_argument("--granularity", choices=["sync", "memory"], default="memory")
+    q.add_argument("--max-executions", type=_positive_int,
+                   help="budget for building the state graph (incomplete: may report "
+                        "unexplored steps as missing)")
     m = sub.add_parser("models", help="list the bundled models")
     m.add_argument("--json", action="store_true")
     return p
@@ -87,8 +99,9 @@ def cmd_explore(args):
         problem = path and check_writable(path)
         if problem:
             raise BadInput(f"{option}: {problem}")
-    if args.graph and format_of(args.graph) is None:
-        raise BadInput(f"--graph: {args.graph}: expected a .dot, .svg or .png file name")
+    if args.graph and format_of(args.graph) is None and not _state_graph_file(args.graph):
+        raise BadInput(f"--graph: {args.graph}: expected a .dot, .svg or .png file name "
+                       "(or .graphml/.json for the state graph)")
     shown = progress.for_terminal(quiet=args.json, max_executions=args.max_executions,
                                   max_seconds=args.max_seconds)
     try:
@@ -104,7 +117,11 @@ def cmd_explore(args):
         print(json.dumps(result.to_json()))
     else:
         print(report.explore_text(result))
-    if args.graph:
+    if args.graph and _state_graph_file(args.graph):
+        note = stategraph.write(result.graph.to_networkx(), args.graph)
+        print(f"graph: wrote {args.graph}" + (f" ({note})" if note else ""),
+              file=sys.stderr if args.json else sys.stdout)
+    elif args.graph:
         for note in write_graph(result, args.graph):
             print(f"graph: {note}", file=sys.stderr if args.json else sys.stdout)
     if args.report:
@@ -123,6 +140,20 @@ def cmd_replay(args):
     else:
         print(report.replay_text(record))
     return 1 if (record.failure is not None or record.divergence) else 0
+
+
+def _state_graph_file(path):
+    return path.lower().endswith((".graphml", ".json"))
+
+
+def cmd_real(args):
+    result = real.check(args.target, args.runs, seed=args.seed, granularity=args.granularity,
+                        max_executions=args.max_executions)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(real.report_text(result))
+    return 1 if result.missing else 0
 
 
 def cmd_models(args):
@@ -144,7 +175,8 @@ def main(argv=None):
         if args.command is None:
             parser.print_help()
             return 2
-        return {"explore": cmd_explore, "replay": cmd_replay, "models": cmd_models}[
+        return {"explore": cmd_explore, "replay": cmd_replay, "real": cmd_real,
+                "models": cmd_models}[
             args.command](args)
     except BadInput as exc:
         print(f"explorer: error: {exc}", file=sys.stderr)

@@ -187,7 +187,7 @@ def report_text(report):
     lines = [f"explorer real: {report.target}: {data['runs']} real runs, "
              f"{data['paths']} distinct paths",
              f"  explored graph: {data['states']} states, {data['transitions']} transitions "
-             f"(dfs, {result.executions} executions"
+             f"({result.executions} executions, {result.pruned} cut at known states"
              f"{'' if result.complete else ', INCOMPLETE: missing edges may be unexplored'})",
              f"  reached by real runs: {len(report.nodes)}/{data['states']} states "
              f"({data['states_covered']:.1%}), {len(report.edges)}/{data['transitions']} "

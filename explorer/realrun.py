@@ -109,15 +109,18 @@ class RealRun:
             main_obj._lt = main
             self.recorder.keys.append(self.recorder.state(self.threads))
 
-    def _arrive(self, t, op):
-        """``t`` parks on ``op`` (None: it ended); every thread is parked: take the state."""
+    def _arrive(self, t, op, last=False):
+        """``t`` parks on ``op`` (None: it ended); every thread is parked: take the state.
+
+        ``last``: the run ends here (an uncaught error), so nobody is waited for.
+        """
         if self.over:
             raise Abort
         t.pending = op
         t.frame = sys._getframe(1)
         self.recorder.keys.append(self.recorder.state(self.threads))
         self.changed.notify_all()
-        if self.live and not any(_ready(u.pending) for u in self.live):
+        if not last and self.live and not any(_ready(u.pending) for u in self.live):
             self._finish(("deadlock", "no thread can run"))
             raise Abort
 
@@ -168,7 +171,7 @@ class RealRun:
             return
         except BaseException as exc:  # noqa: BLE001 - an uncaught error ends the run
             kind = "assertion" if isinstance(exc, AssertionError) else "exception"
-            self._arrive(t, None)
+            self._arrive(t, None, last=True)
             self._finish((kind, f"{type(exc).__name__}: {exc} in {t.name}"))
             return
         if t.tid == 0:

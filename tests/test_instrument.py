@@ -6,8 +6,12 @@ computes, including the order in which subexpressions were evaluated and the
 messages of the exceptions it caught.
 """
 import ast
+import doctest
+import importlib
 import json
+import sys
 import textwrap
+import types
 
 import pytest
 
@@ -379,3 +383,27 @@ def test_a_callable_gets_memory_yield_points_when_asked():
     fine = api.explore(bump_twice, "dfs", granularity="memory")
     assert set(fine.outcomes) == {"1", "2"}
     assert {r.failure.kind for r in fine.failure_records} == {"lost-update", "data-race"}
+
+
+@pytest.mark.parametrize("name", ["fractions", "statistics", "difflib", "collections", "heapq"])
+def test_stdlib_doctests_pass_on_the_rewritten_module(name, monkeypatch):
+    """A larger semantic check: the module's own doctests, run against its rewritten copy."""
+    plain = importlib.import_module(name)
+    with open(plain.__file__, encoding="utf-8") as fh:
+        source = fh.read()
+    copy = types.ModuleType(name)
+    copy.__file__ = plain.__file__
+    exec(compile_memory(source, plain.__file__), copy.__dict__)
+    monkeypatch.setitem(sys.modules, name, copy)   # doctest finds objects through sys.modules
+    results = doctest.testmod(copy, report=False, optionflags=doctest.ELLIPSIS)
+    assert results.attempted > 0 and results.failed == 0
+
+
+def test_too_deep_nesting_is_one_line_bad_input(tmp_path):
+    path = tmp_path / "deep.py"
+    path.write_text("def main():\n    return " + "+".join(["x.a"] * 1000) + "\n")
+    compile_memory(path.read_text(), str(path))          # deep, as generated code can be
+    path.write_text("def main():\n    return " + "+".join(["x.a"] * 5000) + "\n")
+    with pytest.raises(BadInput, match="too deeply to instrument; explore it with "
+                                       "--granularity sync"):
+        api.explore(str(path), "dfs")

@@ -8,7 +8,8 @@ same code while its one running thread holds the big lock). It is made of
 * each thread, in creation order: name, pending operation (kind, line) and
   whether it can run, or ``done``/``raised``; with the locals of its frames
   outside the explorer (code, modules and functions left out; labels show
-  only the target file's frames) and, once its body returned, its result;
+  only the target file's frames), the value a pending memory write is about
+  to store and, once its body returned, its result;
 * the state of every primitive an executed operation touched (``xp_state()``
   of locks, semaphores, events, barriers, conditions, queues), keyed by its
   creation order in the execution;
@@ -26,6 +27,7 @@ import types
 from collections import deque
 from itertools import islice
 
+from ..instrument import hooks
 from ..primitives import futures
 from ..primitives.base import Primitive
 from ..primitives.thread import Thread
@@ -42,6 +44,8 @@ _TRANSPARENT = ("concurrent.futures", "explorer.primitives.futures")
 # the one explorer module whose frames hold program state (a pool's loops) and
 # run unchanged in explored and real runs
 _FUTURES = futures.__file__
+_HOOKS = hooks.__file__
+_NONE = object()
 _MARKERS = {list: "[]", tuple: "()", dict: "{}", set: "set", frozenset: "set", deque: "deque"}
 
 
@@ -120,7 +124,11 @@ class StateRecorder:
         while f is not None:
             code = f.f_code
             name = code.co_filename
-            if (not name.startswith(_PKG) or name == _FUTURES) and code.co_name != "<module>":
+            if name == _HOOKS:   # a value about to be stored lives only here
+                value = f.f_locals.get("value", _NONE)
+                if value is not _NONE:
+                    frames.append((code.co_name, 0, (("value", freeze(value)),), False))
+            elif (not name.startswith(_PKG) or name == _FUTURES) and code.co_name != "<module>":
                 frames.append((code.co_name, f.f_lineno, _locals(f.f_locals, freeze),
                                name == self.path))
             f = f.f_back

@@ -27,13 +27,11 @@ label : str
 """
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 
+import graphviz
 import networkx as nx
 
+from ..render.tools import NoRenderer, format_of, render
 from .state import describe
 
 READABLE_NODES = 60
@@ -135,11 +133,10 @@ def _shortest(g, starts, target):
 
 def to_dot(g, title=None):
     """DOT source for a state graph (summarise it first if it is big)."""
-    import graphviz
     dot = graphviz.Digraph("states", graph_attr={"rankdir": "TB", "fontsize": "10"},
-                           node_attr={"shape": "box", "fontname": "monospace",
+                           node_attr={"shape": "box", "fontname": "Helvetica",
                                       "fontsize": "9"},
-                           edge_attr={"fontname": "monospace", "fontsize": "8"})
+                           edge_attr={"fontname": "Helvetica", "fontsize": "8"})
     if title:
         dot.attr(label=title, labelloc="t")
     for n, d in g.nodes(data=True):
@@ -159,6 +156,14 @@ def to_dot(g, title=None):
     return dot.source
 
 
+def result_dot(result):
+    """DOT of an exploration's state graph, summarised when big (for ``--graph``)."""
+    small, note = summary_graph(result.graph.to_networkx())
+    title = note or (f"{result.target}: {len(result.graph)} states, "
+                     f"{len(result.graph.edges)} transitions")
+    return to_dot(small, title)
+
+
 def write(g, path):
     """Export ``g`` by the suffix of ``path``: .dot/.gv, .svg, .png, .graphml, .json.
 
@@ -173,40 +178,22 @@ def write(g, path):
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(nx.node_link_data(g, edges="links"), fh, indent=1, default=str)
         return None
-    if suffix not in (".dot", ".gv", ".svg", ".png"):
+    fmt = format_of(path)
+    if fmt is None:
         raise ValueError(f"unknown graph format {suffix or path!r}: use .dot, .svg, .png, "
                          ".graphml or .json")
     small, note = summary_graph(g)
     source = to_dot(small, note)
-    if suffix in (".dot", ".gv"):
+    if fmt == "dot":
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(source)
         return note
-    problem = render(source, path, suffix[1:])
-    return "; ".join(t for t in (note, problem) if t) or None
-
-
-def render(source, path, fmt):
-    """Render DOT to ``path`` with system Graphviz or ``graphviz-pure``.
-
-    Without a renderer, writes ``path`` + ``.dot`` and returns how to get pictures.
-    """
-    tool = shutil.which("dot") or shutil.which("graphviz-pure") or _venv_tool("graphviz-pure")
-    if tool is None:
+    try:
+        picture = render(source, fmt)
+    except NoRenderer as exc:
         with open(path + ".dot", "w", encoding="utf-8") as fh:
             fh.write(source)
-        return (f"no Graphviz found: wrote {path}.dot; install Graphviz or "
-                "`pip install graphviz-pure` to render it")
-    with tempfile.NamedTemporaryFile("w", suffix=".gv", delete=False) as fh:
-        fh.write(source)
-    try:
-        subprocess.run([tool, f"-T{fmt}", fh.name, "-o", path], check=True,
-                       capture_output=True, timeout=120)
-    finally:
-        os.unlink(fh.name)
-    return None
-
-
-def _venv_tool(name):
-    candidate = os.path.join(os.path.dirname(sys.executable), name)
-    return candidate if os.access(candidate, os.X_OK) else None
+        return f"could not draw {path}: {exc}; wrote {path}.dot instead"
+    with open(path, "wb") as fh:
+        fh.write(picture)
+    return note

@@ -14,6 +14,7 @@ writes (two of them are reordered needlessly), never under-approximated.
 import os
 import sys
 import types
+import weakref
 from collections import deque
 
 from ..primitives.base import Primitive
@@ -52,7 +53,7 @@ METHODS = {
 METHOD_NAMES = frozenset(name for table in METHODS.values() for name in table)
 
 _cache = {}          # (type, name) -> verdict, for the current execution only
-_cache_owner = [None]
+_cache_owner = [lambda: None]  # a weak reference to that execution
 
 
 def _user_stack():
@@ -125,9 +126,9 @@ def _classify(obj, owner, name):
 
 def _attr_tracked(obj, name):
     ex = kernel.execution()
-    if _cache_owner[0] is not ex:   # classes are new in every execution
+    if _cache_owner[0]() is not ex:   # classes are new in every execution
         _cache.clear()
-        _cache_owner[0] = ex
+        _cache_owner[0] = weakref.ref(ex)
     owner = obj if isinstance(obj, type) else type(obj)
     verdict = _cache.get((owner, name))
     if verdict is None:
@@ -299,7 +300,10 @@ class _Globals:
         object.__setattr__(self, "_hooks", (load, store, delete))
 
     def __getattribute__(self, name):
-        return object.__getattribute__(self, "_hooks")[0](name)
+        load = object.__getattribute__(self, "_hooks")[0]
+        if name.startswith("__") and name.endswith("__") and name not in load.namespace:
+            return object.__getattribute__(self, name)   # introspection: hasattr(x, "__wrapped__")
+        return load(name)
 
     def __setattr__(self, name, value):
         object.__getattribute__(self, "_hooks")[1](name, value)
@@ -336,6 +340,8 @@ def _globals_hooks(g):
         if _current() is not None:
             announce("write", name)
         g[name] = value
+
+    load.namespace = g
 
     def store_value(name, value):
         store(name, value)

@@ -24,7 +24,9 @@ are the user's lines.
 import ast
 import contextlib
 import symtable
+import sys
 
+from ..errors import BadTarget
 from .hooks import METHOD_NAMES
 from .scopes import Scope, child, mangle, module_names
 
@@ -32,6 +34,7 @@ _COMPREHENSIONS = {ast.ListComp: "listcomp", ast.SetComp: "setcomp",
                    ast.DictComp: "dictcomp", ast.GeneratorExp: "genexpr"}
 _NEVER = frozenset({"super", "__class__"})   # zero-argument super() needs them verbatim
 _LABEL_LIMIT = 40
+_RECURSION = 6000
 
 
 def rewrite(source, path):
@@ -46,7 +49,15 @@ def rewrite(source, path):
 
 def compile_memory(source, path):
     """A ``Target`` compiler: the module with memory-level yield points."""
-    return compile(rewrite(source, path), path, "exec", dont_inherit=True)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION))   # a few frames per level of nesting
+    try:
+        return compile(rewrite(source, path), path, "exec", dont_inherit=True)
+    except RecursionError:
+        raise BadTarget(f"{path} nests expressions too deeply to instrument; explore it with "
+                        "--granularity sync") from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _insert_prologue(tree):
