@@ -20,7 +20,7 @@ sys.path.insert(0, HERE)
 from dpor_table import print_table, sized_target  # noqa: E402
 from explorer import api  # noqa: E402
 
-DEFAULT_RUNS = ["lastzero:10:dpor", "philosophers:7:dpor", "philosophers:5:dfs"]
+DEFAULT_RUNS = ["inc:4:dpor", "philosophers:7:dpor", "philosophers:4:dfs"]
 DFS_BUDGET = 20000
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 

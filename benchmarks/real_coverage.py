@@ -7,7 +7,7 @@ The first form prints, per model: the graph (states, transitions), how many
 distinct paths the real runs took, how much of the graph they reached, the
 real outcome histogram and the missing transitions (must be 0). The second
 measures what taking a state at every yield point costs an exploration (the
-same dfs executions with and without the state recorder).
+same dfs executions with ``states=True`` and ``states=False``).
 """
 import argparse
 import glob
@@ -19,7 +19,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from explorer import api, real  # noqa: E402
-from explorer.graph import state  # noqa: E402
 
 
 def coverage(paths, runs, granularity):
@@ -41,20 +40,17 @@ def coverage(paths, runs, granularity):
 
 def state_cost(paths, executions=300):
     print(f"{'model':<22} {'steps':>7} {'with':>9} {'without':>9} {'cost/step':>10}")
-    original = state.StateRecorder.at_yield_point
     for path in paths:
         timings = []
-        for hook in (original, lambda self, ex: None):
-            state.StateRecorder.at_yield_point = hook
+        for states in (True, False):
             best = None
             for _ in range(3):
                 started = time.perf_counter()
                 result = api.explore(path, "dfs", max_executions=executions, check_replay=False,
-                                     shrink_failures=False, granularity="sync")
+                                     shrink_failures=False, granularity="sync", states=states)
                 elapsed = (time.perf_counter() - started) / result.steps
                 best = elapsed if best is None else min(best, elapsed)
             timings.append(best * 1e6)
-        state.StateRecorder.at_yield_point = original
         print(f"{os.path.basename(path)[:-3]:<22} {result.steps:>7} {timings[0]:>7.1f}us "
               f"{timings[1]:>7.1f}us {timings[0] - timings[1]:>8.1f}us")
 

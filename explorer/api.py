@@ -46,12 +46,14 @@ def load_target(spec, granularity=None):
     return target
 
 
-def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, census=None):
+def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, census=None,
+                  states=False):
     """Run the target once under ``strategy``; return an ExecutionRecord.
 
     ``census`` watches for real OS threads across a run's executions.
+    ``states``: record the state at every yield point (for the state graph).
     """
-    recorder = StateRecorder(getattr(target, "module_name", None), target.path)
+    recorder = StateRecorder(getattr(target, "module_name", None), target.path) if states else None
     ex = Execution(strategy, max_steps, on_deadlock=deadlock.annotate, observer=recorder)
     out = BoundedOutput()
     redirect = _redirected(out) if capture else contextlib.nullcontext()
@@ -61,7 +63,8 @@ def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, c
     census.check(ex)
     strategy.end(ex)
     record = _record(target, ex, out.getvalue())
-    record.states, record.state_steps = recorder.keys, recorder.steps
+    if recorder is not None:
+        record.states, record.state_steps = recorder.keys, recorder.steps
     return record
 
 
@@ -119,7 +122,7 @@ def _target_path(target):
 def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             max_steps=DEFAULT_MAX_STEPS, all_failures=False, progress=None,
             step_timeout=DEFAULT_STEP_TIMEOUT, check_replay=True, shrink_failures=True,
-            granularity=None, **options):
+            granularity=None, states=True, **options):
     """Explore the target's interleavings; return a :class:`Result`.
 
     Args:
@@ -136,6 +139,9 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         shrink_failures: re-run each failure to find its simplest schedule
             (fewest preemptions, then fewest steps).
         granularity: "sync" or "memory" (see :func:`load_target`); replay with the same.
+        states: build the state graph (``result.graph``); it costs tens of
+            microseconds a step (benchmarks/real_coverage.py --state-cost), so
+            benchmarks of raw speed turn it off (JSON ``states`` is then 0).
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec, granularity)
@@ -149,7 +155,7 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         census = nondeterminism.ThreadCensus()  # after the watchdog's thread started
         orders = lock_order.LockOrder()
         while not dog.interrupted and strat.begin():
-            record = run_execution(target, strat, max_steps, census=census)
+            record = run_execution(target, strat, max_steps, census=census, states=states)
             _add(result, record, check_replay and not dog.hangs,
                  lambda schedule: run_execution(target, Replay(codec.decode(schedule)), max_steps))
             for view in orders.observe(record) if not record.pruned else ():

@@ -38,6 +38,7 @@ STARTED_LOGS = {
 PERMUTATIONS_3 = {(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)}
 
 # name -> (target, outcome values, failure kinds, dfs finishes within a few seconds)
+# (bank: its lost update ends in a failed assertion, which is what gets reported for it.)
 FACTS = {
     "bank": ("bank.py", {(20, 1)}, {"assertion", "data-race"}, False),
     "barrier": ("barrier.py", {True}, set(), False),
@@ -50,7 +51,7 @@ FACTS = {
     "philosophers": ("philosophers.py", PERMUTATIONS_3, {"deadlock", "lock-order-inversion"},
                      False),
     "philosophers_fixed": ("philosophers_fixed.py", PERMUTATIONS_3, set(), False),
-    "pipeline_lock": ("pipeline_lock.py", {(1, 2)}, set(), True),
+    "pipeline_lock": ("pipeline_lock.py", {(1, 2)}, set(), False),
     "pipeline_queue": ("pipeline_queue.py", {(1, 2)}, set(), False),
     "pipeline_queue_hang": ("pipeline_queue_hang.py", {(1, 2)}, {"deadlock"}, False),
     "pool": ("pool.py", {((0, 1, 4), (0, 1, 2)), ((0, 1, 4), (0, 2, 1)),
@@ -63,7 +64,7 @@ FACTS = {
     "thread_start": ("thread_start.py", STARTED_LOGS, set(), True),
     "timer": ("timer.py", {False, True}, set(), True),
     "two_locks": ("two_locks.py", {("A", "B"), ("B", "A")}, {"deadlock", "lock-order-inversion"},
-                  True),
+                  False),
 }
 CASES = [(name, "dpor") for name in FACTS] + \
         [(name, "dfs") for name, facts in FACTS.items() if facts[3]]
@@ -89,7 +90,7 @@ def test_model_facts(name, strategy):
     assert {f["kind"] for f in data["failures"]} == kinds
 
 
-@pytest.mark.parametrize("strategy", ["dpor", "dfs"])
+@pytest.mark.parametrize("strategy", ["dpor", pytest.param("dfs", marks=pytest.mark.slow)])
 def test_many_threads_lists_every_order_for_two_threads(strategy):
     """n=2: the 103 linear extensions of the docstring's partial order, each one an outcome."""
     data = explored("many_threads.py::orders", strategy)

@@ -19,7 +19,8 @@ def test_round_trip(choices):
     assert codec.decode(codec.encode(choices, IDENTITY), IDENTITY) == choices
 
 
-@given(st.one_of(choices_lists, runs), st.integers(1, 80), st.sampled_from([" ", "\n", "\t", "\r\n  "]))
+@given(st.one_of(choices_lists, runs), st.integers(1, 80),
+       st.sampled_from([" ", "\n", "\t", "\r\n  "]))
 def test_pasted_text_is_accepted(choices, width, sep):
     """Wrapped, re-spaced or upper-cased text decodes to the same choices."""
     text = codec.encode(choices, IDENTITY)

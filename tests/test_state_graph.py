@@ -133,3 +133,13 @@ def test_cli_graph_option_writes_the_state_graph(tmp_path, capsys):
     assert code == 0
     assert nx.read_graphml(out).number_of_nodes() == 43
     assert cli.main(["explore", model("race"), "--graph", str(tmp_path / "x.txt")]) == 2
+
+
+def test_taking_states_does_not_change_the_exploration():
+    on, _ = graph_of("two_locks")
+    off = api.explore(model("two_locks"), "dfs", granularity="sync", check_replay=False,
+                      shrink_failures=False, states=False)
+    assert (off.executions, off.steps) == (on.executions, on.steps)
+    assert {k: c for k, (c, _) in off.outcomes.items()} == {
+        k: c for k, (c, _) in on.outcomes.items()}
+    assert off.to_json()["states"] == 0 and on.to_json()["states"] == 71

@@ -1,8 +1,8 @@
 """Semaphore and BoundedSemaphore.
 
-An acquire is enabled while the counter is positive. A plain release only
-adds a happens-before edge (it can never disable anyone, like a lock
-release); a bounded release conflicts, since it may raise.
+An acquire is enabled while the counter is positive. A release conflicts
+with acquires (unlike a lock release): with several permits, or a release
+by another thread than the acquirer, which acquire it lets through matters.
 """
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, RELEASE, WRITE, Op
@@ -49,11 +49,9 @@ class Semaphore(Primitive):
         if n < 1:
             raise ValueError("n must be one or more")
         self._live()
-        kernel.step(Op("release", self, self._release_access()))
+        # unlike a lock release, it conflicts: which acquire it lets through matters
+        kernel.step(Op("release", self, ((self, WRITE | RELEASE),)))
         self._value += n
-
-    def _release_access(self):
-        return ((self, RELEASE),)
 
     def __exit__(self, *args):
         self.release()
