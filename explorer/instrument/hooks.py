@@ -11,6 +11,7 @@ access (``append``, a slice, ``x in a_list``) is ``(obj, WHOLE)`` WRITE, so it
 conflicts with every element access. Whole reads are over-approximated as
 writes (two of them are reordered needlessly), never under-approximated.
 """
+import builtins
 import os
 import sys
 import types
@@ -249,6 +250,24 @@ def contains(item, container, source):
     return item in container
 
 
+READER_NAMES = frozenset((
+    "len", "tuple", "list", "sorted", "sum", "min", "max", "any", "all", "set",
+    "frozenset", "dict", "enumerate", "reversed", "iter", "zip", "map", "filter"))
+_READERS = frozenset(getattr(builtins, n) for n in READER_NAMES)
+
+
+def whole(container, source, fn=None):
+    """A container read as a whole (``for x in a``, ``len(a)``, ``tuple(a)``): one read.
+
+    ``fn`` is the called builtin, checked at run time (a user may shadow ``len``).
+    """
+    if (_current() is not None and isinstance(container, (dict, set, list, deque))
+            and (fn is None or fn in _READERS)):
+        loc = Location(container, WHOLE, ITEM, source, atomic=True, stack=_user_stack())
+        _announce("read", loc, _item_accesses(loc, False), "whole")
+    return container
+
+
 def not_contains(item, container, source):
     return not contains(item, container, source)
 
@@ -366,5 +385,5 @@ def bind(g):
         "__xp_G__": _Globals(load, store, delete), "__xp_getattr__": getattr_,
         "__xp_setattr__": setattr_, "__xp_A__": AttrTarget, "__xp_getitem__": getitem,
         "__xp_setitem__": setitem, "__xp_S__": ItemTarget, "__xp_call__": method,
-        "__xp_in__": contains, "__xp_notin__": not_contains, "__xp_slice__": slice,
+        "__xp_in__": contains, "__xp_whole__": whole, "__xp_notin__": not_contains, "__xp_slice__": slice,
     })

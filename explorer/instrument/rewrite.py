@@ -27,7 +27,7 @@ import symtable
 import sys
 
 from ..errors import BadTarget
-from .hooks import METHOD_NAMES
+from .hooks import METHOD_NAMES, READER_NAMES
 from .scopes import Scope, child, mangle, module_names
 
 _COMPREHENSIONS = {ast.ListComp: "listcomp", ast.SetComp: "setcomp",
@@ -241,6 +241,14 @@ class _Rewriter(ast.NodeTransformer):
             node.args = self._visit_list(node.args)
             node.keywords = self._visit_list(node.keywords)
             return node
+        if self.scope.instrumented and isinstance(func, ast.Name) and func.id in READER_NAMES \
+                and len(node.args) >= 1 and not isinstance(node.args[0], ast.Starred):
+            node = self.generic_visit(node)
+            first = node.args[0]
+            node.args[0] = _call("__xp_whole__", [first, _const(_label(first), first),
+                                                  ast.copy_location(ast.Name(func.id, ast.Load()),
+                                                                    func)], first)
+            return node
         return self.generic_visit(node)
 
     def visit_Compare(self, node):
@@ -322,10 +330,16 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_For(self, node):
         node.target = self._target(node.target)
-        node.iter = self.visit(node.iter)
+        node.iter = self._iterated(self.visit(node.iter))
         node.body = self._visit_list(node.body)
         node.orelse = self._visit_list(node.orelse)
         return node
+
+    def _iterated(self, node):
+        """``for x in a``: reading the whole container ``a`` is one access."""
+        if not self.scope.instrumented:
+            return node
+        return _call("__xp_whole__", [node, _const(_label(node), node)], node)
 
     def visit_withitem(self, node):
         node.context_expr = self.visit(node.context_expr)
