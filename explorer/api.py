@@ -25,6 +25,9 @@ from .target import FunctionTarget, Target
 from .watchdog import DEFAULT_STEP_TIMEOUT, watching
 
 DEFAULT_MAX_STEPS = 20000
+# Recording states costs tens of microseconds a step (locals are frozen at every
+# yield point): with states="auto" the graph is built over the first steps only.
+STATE_BUDGET = 20_000
 _NOT_SHRUNK = {"nondeterminism", "step-limit", "lock-order-inversion"}
 _ORIGINALS = originals()  # the stdlib primitives, captured before any patching
 
@@ -122,7 +125,7 @@ def _target_path(target):
 def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
             max_steps=DEFAULT_MAX_STEPS, all_failures=False, progress=None,
             step_timeout=DEFAULT_STEP_TIMEOUT, check_replay=True, shrink_failures=True,
-            granularity=None, states=True, **options):
+            granularity=None, states="auto", **options):
     """Explore the target's interleavings; return a :class:`Result`.
 
     Args:
@@ -139,9 +142,10 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         shrink_failures: re-run each failure to find its simplest schedule
             (fewest preemptions, then fewest steps).
         granularity: "sync" or "memory" (see :func:`load_target`); replay with the same.
-        states: build the state graph (``result.graph``); it costs tens of
-            microseconds a step (benchmarks/real_coverage.py --state-cost), so
-            benchmarks of raw speed turn it off (JSON ``states`` is then 0).
+        states: build the state graph (``result.graph``): True, False, or
+            "auto" (the default: over the first ``STATE_BUDGET`` steps, then
+            JSON ``states_partial`` is true). It costs tens of microseconds a
+            step (benchmarks/real_coverage.py --state-cost).
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec, granularity)
@@ -155,7 +159,9 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         census = nondeterminism.ThreadCensus()  # after the watchdog's thread started
         orders = lock_order.LockOrder()
         while not dog.interrupted and strat.begin():
-            record = run_execution(target, strat, max_steps, census=census, states=states)
+            recording = states is True or (states == "auto" and result.steps < STATE_BUDGET)
+            result.states_partial = result.states_partial or not recording
+            record = run_execution(target, strat, max_steps, census=census, states=recording)
             _add(result, record, check_replay and not dog.hangs,
                  lambda schedule: run_execution(target, Replay(codec.decode(schedule)), max_steps))
             for view in orders.observe(record) if not record.pruned else ():

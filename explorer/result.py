@@ -108,6 +108,7 @@ class Result:
         self.all_failures = all_failures
         self.complete = False
         self.interrupted = False
+        self.states_partial = False   # the state graph covers the first executions only
         self.stopped = None       # why exploration stopped early (a step hung), if it did
         self.executions = 0
         self.steps = 0
@@ -216,5 +217,7 @@ class Result:
             data["stopped"] = self.stopped
         if self.pruned:
             data["pruned"] = self.pruned
+        if self.states_partial:
+            data["states_partial"] = True
         data.update(self.strategy_stats)
         return data
