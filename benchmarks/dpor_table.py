@@ -8,7 +8,7 @@ Then the cost of one scheduling step of every strategy next to the bare
 greenlet round trip (hub -> thread -> hub) measured in the same run.
 
     /work/venv/bin/python benchmarks/dpor_table.py [--quick] [--only NAME ...]
-        [--max-executions 20000] [--max-seconds 20] [--dpor-seconds 300]
+        [--max-executions 20000] [--max-seconds 20] [--dpor-seconds 600]
 """
 import argparse
 import importlib.util
@@ -158,7 +158,7 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", choices=sorted(SIZES), help="these programs only")
     parser.add_argument("--max-executions", type=int, default=20000, help="dfs budget")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="dfs budget")
-    parser.add_argument("--dpor-seconds", type=float, default=300.0, help="dpor budget")
+    parser.add_argument("--dpor-seconds", type=float, default=600.0, help="dpor budget")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else SIZES
     names = args.only or list(SIZES)
