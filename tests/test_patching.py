@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import program
+from conftest import explore, program
 from explorer import api, patching
 from explorer.errors import BadInput
 
@@ -32,11 +32,11 @@ def untouched():
 
 
 def test_restored_after_a_clean_exploration(untouched):
-    assert api.explore(program("locks.py::lock_counter"), "dfs").complete
+    assert explore("locks.py::lock_counter").complete
 
 
 def test_restored_after_the_target_raises(untouched):
-    result = api.explore(program("raises.py::in_main"), "dfs")
+    result = explore("raises.py::in_main")
     assert [f["kind"] for f in result.to_json()["failures"]] == ["exception"]
 
 
@@ -68,7 +68,7 @@ def test_patch_is_active_only_inside():
 
 
 def test_real_threads_work_after_exploring():
-    api.explore(program("queues.py::fifo_handoff"), "dfs")
+    explore("queues.py::fifo_handoff")
     q, out = queue.Queue(), []
     t = threading.Thread(target=lambda: out.append(q.get(timeout=5)))
     t.start()
@@ -81,7 +81,7 @@ def test_real_threads_work_after_exploring():
 
 def test_logging_works_during_and_after(caplog):
     caplog.set_level(logging.INFO, logger="explorer-test")
-    result = api.explore(program("raises.py::logs"), "dfs").to_json()
+    result = explore("raises.py::logs").to_json()
     assert result["failures"] == [] and result["complete"]
     assert [o["value"] for o in result["outcomes"]] == ["'logged'"]
     logging.getLogger("explorer-test").info("after")

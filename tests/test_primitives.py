@@ -49,7 +49,7 @@ CASES = {
     "conditions.py::wait_for_timeout": [[F], [T]],
     "conditions.py::notify_n": [(0, 0), (1, 1), (2, 1)],
     # semaphores.py
-    "semaphores.py::max_inside": [1, 2],
+    "semaphores.py::bound": [[False, True, True]],
     "semaphores.py::try_and_timed": [[F, F, T, T, F]],
     "semaphores.py::signal_wait": [["before", "after"]],
     "semaphores.py::bounded_over_release": ["Semaphore released too many times"],
@@ -87,7 +87,7 @@ CASES = {
     "pools.py::first_exception": [(T, T)],
     "pools.py::shutdown_then_submit": [(T, "cannot schedule new futures after shutdown")],
 }
-HEAVY = {"conditions.py::notify_n", "semaphores.py::max_inside", "pools.py::map_one",
+HEAVY = {"conditions.py::notify_n", "pools.py::map_one",
          "pools.py::exception_result", "pools.py::shutdown_then_submit",
          "barriers.py::arrival_order"}
 

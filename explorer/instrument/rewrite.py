@@ -330,16 +330,10 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_For(self, node):
         node.target = self._target(node.target)
-        node.iter = self._iterated(self.visit(node.iter))
+        node.iter = self.visit(node.iter)
         node.body = self._visit_list(node.body)
         node.orelse = self._visit_list(node.orelse)
         return node
-
-    def _iterated(self, node):
-        """``for x in a``: reading the whole container ``a`` is one access."""
-        if not self.scope.instrumented:
-            return node
-        return _call("__xp_whole__", [node, _const(_label(node), node)], node)
 
     def visit_withitem(self, node):
         node.context_expr = self.visit(node.context_expr)

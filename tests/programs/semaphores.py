@@ -3,27 +3,22 @@ import threading
 import time
 
 
-def max_inside():
-    """At most two of three threads (main is the third) are inside a Semaphore(2)."""
+def bound():
+    """Three threads (main first) take a Semaphore(2) nobody releases: exactly two get in."""
     sem = threading.Semaphore(2)
-    lock = threading.Lock()
-    state = {"inside": 0, "max": 0}
+    got = [None] * 3
+    sem.acquire()  # main holds one unit: the two threads compete for the other
 
-    def worker():
-        with sem:
-            with lock:
-                state["inside"] += 1
-                state["max"] = max(state["max"], state["inside"])
-            with lock:
-                state["inside"] -= 1
+    def worker(i):
+        got[i] = sem.acquire(timeout=0.001)
 
-    ts = [threading.Thread(target=worker) for _ in range(2)]
+    ts = [threading.Thread(target=worker, args=(i,)) for i in (1, 2)]
     for t in ts:
         t.start()
-    worker()
     for t in ts:
         t.join()
-    return state["max"]
+    got[0] = True
+    return sorted(got)
 
 
 def try_and_timed():
