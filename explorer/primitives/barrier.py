@@ -6,7 +6,7 @@ index and who runs the action); passing waits for the generation to end.
 import threading as _std
 
 from ..runtime import kernel
-from ..runtime.ops import ACQUIRE, READ, RELEASE, WRITE, Op
+from ..runtime.ops import ACQUIRE, RELEASE, WRITE, Op
 from .base import Primitive
 
 BrokenBarrierError = _std.BrokenBarrierError
