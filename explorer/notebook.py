@@ -24,8 +24,8 @@ def result_html(result):
             ("elapsed", f"{result.elapsed_s:.3f} s")]
     parts = [_STYLE, '<div class="xp">', _table(rows)]
     parts.append("<h4>Outcomes</h4>" + _table(
-        [(f"<code>{escape(value)}</code>", count)
-         for value, (count, _) in sorted(result.outcomes.items())],
+        [(f"<code>{escape(bounded_repr(record.outcome))}</code>", count)
+         for _, (count, record) in sorted(result.outcomes.items())],
         head=("value", "count"), raw=True) if result.outcomes else "<p>no outcome returned</p>")
     records = result.failure_records
     parts.append(f"<h4>Failures: {len(records)}</h4>" if records else "<h4>No failure</h4>")

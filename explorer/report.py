@@ -1,7 +1,7 @@
 """Human-readable reports: what happened, where, and the exact line to paste."""
 import shlex
 
-from .naming import object_name
+from .naming import bounded_repr, object_name
 from .runtime.sites import short
 
 TRACE_TAIL = 40
@@ -62,8 +62,8 @@ def explore_text(result):
             f"{result.steps} steps, {len(result.states)} states, {status} "
             f"({result.elapsed_s:.2f} s)")
     lines = [head, "outcomes:" if result.outcomes else "outcomes: none returned"]
-    for value, (count, record) in sorted(result.outcomes.items()):
-        lines.append(f"  {value}  x{count}")
+    for count, record in (entry for _, entry in sorted(result.outcomes.items())):
+        lines.append(f"  {bounded_repr(record.outcome)}  x{count}")
     failures = result.failure_records
     lines.append(f"failures: {len(failures)}" if failures else "failures: none")
     for record in failures:

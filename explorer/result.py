@@ -133,8 +133,7 @@ class Result:
                 for other in record.related:
                     self._keep(record.focused_on(other))
         if record.returned:
-            value = bounded_repr(record.outcome)
-            entry = self.outcomes.setdefault(value, [0, record])
+            entry = self.outcomes.setdefault(_outcome_key(record), [0, record])
             entry[0] += 1
             if record.simpler_than(entry[1]):
                 entry[1] = record
@@ -153,7 +152,7 @@ class Result:
             best = self.failures.get(self._signature(record.failure))
             if best is None or record.simpler_than(best):
                 return True
-        return record.returned and bounded_repr(record.outcome) not in self.outcomes
+        return record.returned and _outcome_key(record) not in self.outcomes
 
     def add_finding(self, record, better=False):
         """Keep the failure of a checking run that is not an explored execution.
@@ -206,8 +205,8 @@ class Result:
             "target": self.target, "strategy": self.strategy, "complete": self.complete,
             "executions": self.executions, "steps": self.steps,
             "states": len(self.states), "transitions": len(self.transitions),
-            "outcomes": [{"value": v, "count": c, "schedule": r.schedule}
-                         for v, (c, r) in sorted(self.outcomes.items())],
+            "outcomes": [{"value": bounded_repr(r.outcome), "count": c, "schedule": r.schedule}
+                         for _, (c, r) in sorted(self.outcomes.items())],
             "failures": [r.failure_json() for r in self.failure_records],
             "elapsed_s": round(self.elapsed_s, 4),
         }
@@ -221,3 +220,11 @@ class Result:
             data["states_partial"] = True
         data.update(self.strategy_stats)
         return data
+
+
+def _outcome_key(record):
+    """Outcomes are told apart by a long repr; only the shown value is cut to 200 characters."""
+    return bounded_repr(record.outcome, OUTCOME_KEY_LIMIT)
+
+
+OUTCOME_KEY_LIMIT = 100_000

@@ -141,7 +141,9 @@ def test_dfs_covers_real_runs_and_replays(tmp_path, program):
     path = write_program(tmp_path, program)
     values = check_sound_and_replayable(path, "dfs")
     if "dpor" in STRATEGIES:
-        assert check_sound_and_replayable(path, "dpor") == values   # strategies agree
+        # dpor runs at memory granularity: finer yield points can only add outcomes
+        # (e.g. a timed wait that times out, then logs after the other thread's log)
+        assert values <= check_sound_and_replayable(path, "dpor")
 
 
 @SETTINGS

@@ -66,7 +66,8 @@ def report_data(result):
     for record in result.failure_records:
         f = record.failure
         walks.append(walk_data(record, files, f.kind, f.message, result.target, failed=True))
-    for value, (count, record) in sorted(result.outcomes.items()):
+    for count, record in (entry for _, entry in sorted(result.outcomes.items())):
+        value = bounded_repr(record.outcome)
         walks.append(walk_data(record, files, f"outcome {value}",
                                f"returned {value} in {count} of {result.executions} executions",
                                result.target))
@@ -74,7 +75,8 @@ def report_data(result):
     for key in ("failures", "outcomes"):
         summary.pop(key, None)
     return {"summary": summary, "walks": walks, "files": files.table,
-            "outcomes": [{"value": v, "count": c} for v, (c, _) in sorted(result.outcomes.items())],
+            "outcomes": [{"value": bounded_repr(r.outcome), "count": c}
+                         for _, (c, r) in sorted(result.outcomes.items())],
             "graph_svg": _state_graph_svg(result)}
 
 
