@@ -4,12 +4,14 @@ Starting a thread, its first step, ``join``, ``is_alive`` and its exit are
 operations; the new thread begins parked, so the strategy decides when it
 first runs (as the OS would).
 """
+import sys
 import threading as _std
 import time as _time
 
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, READ, RELEASE, Op
-from ..runtime.sites import caller_site
+from ..runtime.roots import name_roots
+from ..runtime.sites import _PKG as PACKAGE, caller_site
 
 _IDENT_BASE = 0x7E5700000000
 # The originals, bound before any patching: while patched, ``threading.current_thread``,
@@ -47,6 +49,8 @@ class Thread:
             raise RuntimeError("explorer: a Thread can only start inside an exploration")
         kernel.step(Op("start", self, ((self, RELEASE),)))
         self._started = True
+        if len(ex.threads) == 1:  # the first thread: what exists now exists in every execution
+            ex.roots = name_roots(sys._getframe(1), PACKAGE)
         self._lt = ex.spawn(self, self._bootstrap, self._name, self._daemonic,
                             site=_run_site(self))
 

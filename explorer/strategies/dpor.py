@@ -1,33 +1,36 @@
-"""Dynamic partial-order reduction: source sets with sleep sets.
+"""Dynamic partial-order reduction: optimal DPOR with wakeup trees.
 
 Two executions that differ only in the order of independent operations
 (different locations, two reads, a lock release and anything) are
 equivalent (the same Mazurkiewicz trace), and one of them suffices. This is
-Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas: "Optimal dynamic partial
-order reduction", POPL 2014, Algorithm 1; JACM 2017 "Source sets"):
+Optimal-DPOR (Abdulla, Aronis, Jonsson, Sagonas: "Optimal dynamic partial
+order reduction", POPL 2014, Algorithm 2; JACM 2017 "Source sets"):
 
 * while an execution runs, every operation is checked for *races*: an
   earlier conflicting operation of another thread that is not already
   ordered before it by happens-before (vector clocks);
 * for a race ``e`` .. ``e'``, the sequence ``v = notdep(e).e'`` (what does
-  not depend on ``e``, then ``e'``) must be tried before ``e``; unless a
-  thread already scheduled at that point starts an equivalent sequence
-  (the *initials* of ``v``), one initial is added to that point's backtrack set;
-* sleep sets stop re-exploring a thread whose move was already covered,
-  until something it conflicts with happens.
+  not depend on ``e``, then ``e'``) must be explored from e's state; unless
+  a sleeping thread there already covers it, ``v`` goes into that state's
+  *wakeup tree* (``wakeup.py``), which keeps it only if no branch starts
+  an equivalent execution;
+* later executions follow the tree's branches step by step; sleep sets stop
+  re-exploring a thread whose move was already covered, until something it
+  conflicts with happens.
 
 Blocking is handled as the runtime models it: a blocked thread's pending
 operation still races (at the end of an execution it is checked like an
 executed one), and a race whose later operation was disabled right before
 the earlier one ran is not reversible (that earlier operation enabled it).
 
-Executions cut short because every enabled thread sleeps are *pruned*:
-the result counts them apart (``pruned``), not as executions. Optimal DPOR
-(wakeup trees) would avoid them; it needs operations to be compared across
-executions, which Python object identities do not allow cheaply.
+An execution cut short because every enabled thread sleeps is *pruned* and
+counted apart (``pruned``). With exact dependence optimal DPOR never needs
+one; they can appear where objects first met after a branch point must be
+assumed to be the same (see ``wakeup.py``).
 """
 from ..runtime.ops import ACQUIRE, READ, RELEASE, WRITE
 from .base import Strategy
+from .wakeup import Names, Sequence, WakeupTree
 
 _CONFLICT = READ | WRITE
 _EVERYTHING = (("*every step*", WRITE),)
@@ -41,17 +44,16 @@ class _Event:
 
 
 class _Node:
-    """A state on the current path: who ran, who sleeps, who is left to try."""
+    """A state on the current path: who ran, who sleeps, what is left to try."""
 
-    __slots__ = ("chosen", "enabled", "backtrack", "done", "sleep", "hints")
+    __slots__ = ("chosen", "enabled", "sleep", "wut", "pending")
 
-    def __init__(self, enabled, sleep):
+    def __init__(self, enabled, sleep, wut, pending):
         self.enabled = enabled
-        self.sleep = sleep
-        self.backtrack = set()
-        self.done = set()
+        self.sleep = sleep          # threads whose next step is covered elsewhere
+        self.wut = wut              # wakeup tree: branches still to explore from here
+        self.pending = pending      # tid -> next operation (refreshed on every replay)
         self.chosen = None
-        self.hints = {}     # backtrack thread -> the rest of the race's sequence v
 
 
 def _hb(e, clock):
@@ -69,7 +71,7 @@ def _join(a, b):
 
 
 class DPOR(Strategy):
-    """Explore one execution per Mazurkiewicz trace (up to sleep-set pruning).
+    """Explore one execution per Mazurkiewicz trace.
 
     Args:
         all_dependent: treat every two steps as conflicting. Used at ``sync``
@@ -96,17 +98,19 @@ class DPOR(Strategy):
         self._sync = {}
         self._mem = {}
         self._blocked = {}
-        self._guide = []
+        self._names = Names()
+        self._born = {}             # tid -> the first step it existed at
+        self._races_seen = []       # (e, tid, op, clock before, preds): reversed at the end
+        self._carry = None
         return True
 
     def _backtrack(self):
+        """Find the deepest state with a branch left; the path up to it replays."""
         nodes = self._nodes
         while nodes:
             node = nodes[-1]
-            node.done.add(node.chosen)
-            todo = node.backtrack - node.done - node.sleep
-            todo.intersection_update(node.enabled)
-            if todo:
+            node.sleep.add(node.chosen)     # explored from here: asleep for the rest
+            if node.wut:
                 self._replay_to = len(nodes) - 1
                 return True
             nodes.pop()
@@ -118,14 +122,15 @@ class DPOR(Strategy):
         for tid, op in point.pending.items():
             if tid not in point.enabled:
                 self._blocked.setdefault(id(op), set()).add(k)
-        if k < len(nodes) and k < self._replay_to:
-            tid = nodes[k].chosen
-        elif k < len(nodes):
+            self._born.setdefault(tid, k)
+        if k < len(nodes):
             node = nodes[k]
-            todo = (node.backtrack - node.done - node.sleep) & set(node.enabled)
-            tid = min(todo)
-            node.chosen = tid
-            self._guide = list(node.hints.get(tid, ()))
+            node.pending = point.pending
+            if k == self._replay_to:
+                node.chosen = self._take(node, point.enabled)
+                if node.chosen is None:
+                    return None
+            tid = node.chosen
         else:
             tid = self._fresh(point)
             if tid is None:
@@ -133,35 +138,42 @@ class DPOR(Strategy):
         self._execute(tid, point)
         return tid
 
+    def _take(self, node, enabled):
+        """The leftmost branch of ``node``'s wakeup tree that can run; carry its subtree."""
+        while node.wut:
+            tid, self._carry = node.wut.pop()
+            if tid in enabled and tid not in node.sleep:
+                return tid
+        self._carry = None
+        return None
+
     def _fresh(self, point):
-        """A new state: pick a thread not asleep, the current one first."""
+        """A new state: follow the carried wakeup tree, else a thread not asleep."""
         nodes = self._nodes
         if nodes:
             parent = nodes[-1]
-            sleeping = parent.sleep | parent.done
-            pending = self._prev_pending
+            pending = parent.pending
             moved = pending[parent.chosen]
-            sleep = {q for q in sleeping
+            sleep = {q for q in parent.sleep
                      if q in point.pending and q != parent.chosen
                      and not self._dependent(pending.get(q), moved)}
         else:
             sleep = set()
-        node = _Node(tuple(point.enabled), sleep)
-        awake = [t for t in point.enabled if t not in sleep]
-        if not awake:
-            return None
-        guide = self._guide
-        if guide and guide[0] in awake:
-            tid = guide.pop(0)
-        else:
-            guide.clear()
+        node = _Node(tuple(point.enabled), sleep, self._carry or WakeupTree(), point.pending)
+        nodes.append(node)
+        tid = self._take(node, point.enabled)
+        if tid is None:
+            awake = [t for t in point.enabled if t not in sleep]
+            if not awake:
+                return None
             tid = point.current if point.current in awake else awake[0]
         node.chosen = tid
-        node.backtrack.add(tid)
-        nodes.append(node)
         return tid
 
     def end(self, execution):
+        self._names.roots = getattr(execution, "roots", None) or {}
+        for race in self._races_seen:
+            self._reverse(*race)
         if execution.pruned:
             return
         final = execution.final
@@ -172,8 +184,7 @@ class DPOR(Strategy):
             self._race_pending(tid, op)
             if exit_event is not None and exit_event.index not in self._blocked.get(id(op), ()):
                 # the program's exit kills daemon threads: it conflicts with their next step
-                self._reverse(exit_event, tid, self._clocks.get(tid, []), [exit_event],
-                              len(self._events))
+                self._reverse(exit_event, tid, op, self._clocks.get(tid, []), [exit_event])
 
     def _program_exit(self):
         """The main thread's exit event, when the program ended with it."""
@@ -189,10 +200,14 @@ class DPOR(Strategy):
     def _dependent(self, a, b):
         if a is None or b is None:
             return True
-        for ka, ma in self._accesses(a):
+        return self._dependent_accesses(self._accesses(a), self._accesses(b))
+
+    @staticmethod
+    def _dependent_accesses(a, b):
+        for ka, ma in a:
             if not ma & _CONFLICT:
                 continue
-            for kb, mb in self._accesses(b):
+            for kb, mb in b:
                 if ka == kb and mb & _CONFLICT and (ma | mb) & WRITE:
                     return True
         return False
@@ -206,9 +221,9 @@ class DPOR(Strategy):
 
     def _execute(self, tid, point):
         """Record ``tid``'s pending operation as the next event; detect its races."""
-        self._prev_pending = point.pending
         op = point.pending[tid]
         index = len(self._events)
+        self._names.saw(self._accesses(op), index)
         clock = self._clock(tid)
         before = list(clock)
         preds = []
@@ -225,9 +240,8 @@ class DPOR(Strategy):
             _join(clock, e.clock)
         event = _Event(tid, index, list(clock), op)
         self._events.append(event)
-        for e in preds:
-            if not _hb(e, before) and e.index not in self._blocked.get(id(op), ()):
-                self._reverse(e, tid, before, preds, index)
+        for e in self._races(tid, preds, before, op):
+            self._races_seen.append((e, tid, op, before, preds))
         for key, mode in self._accesses(op):
             if mode & RELEASE:
                 sync = self._sync.setdefault(key, [])
@@ -255,55 +269,58 @@ class DPOR(Strategy):
         for key, mode in self._accesses(op):
             if mode & _CONFLICT:
                 preds.extend(self._conflicting(key, mode, tid))
+        for e in self._races(tid, preds, clock, op):
+            self._reverse(e, tid, op, clock, preds)
+
+    def _races(self, tid, preds, before, op):
+        """The conflicting earlier events in a reversible race with ``op``.
+
+        Not ordered before it already (program order, or another conflicting
+        event in between), and not the event that enabled it (nor one from
+        before its thread existed).
+        """
         blocked = self._blocked.get(id(op), ())
-        for e in preds:
-            if not _hb(e, clock) and e.index not in blocked:
-                self._reverse(e, tid, clock, preds, len(self._events))
+        born = self._born[tid]
+        candidates = [e for e in preds
+                      if not _hb(e, before) and e.index not in blocked and e.index >= born]
+        return [e for e in candidates
+                if not any(d is not e and _hb(e, d.clock) for d in candidates)]
 
-    def _reverse(self, e, tid, before, preds, upto):
-        """Make sure some initial of ``notdep(e).tid`` is tried at e's state."""
+    def _reverse(self, e, tid, op, before, preds):
+        """Insert ``v = notdep(e).e'`` (e' is ``tid`` doing ``op``) into the tree at e's state.
+
+        ``notdep(e)`` is every later event of the whole execution that does not
+        depend on ``e``, those after e' too: races are reversed once the
+        execution is over (a shorter ``v`` can make a sleeping thread look
+        independent of it and lose the traces where it comes second).
+        """
         node = self._nodes[e.index]
-        initials = self._initials(e, tid, before, preds, upto)
-        if initials & node.backtrack or initials & node.sleep:
-            return  # an equivalent sequence is already scheduled or covered
-        for q in initials:
-            if q in node.enabled:
-                node.backtrack.add(q)
-                node.hints[q] = self._sequence(e, tid, upto, q)
-                return
+        items = [(x.tid, x.clock, self._accesses(x.op), None)
+                 for x in self._events[e.index + 1:] if not _hb(e, x.clock)]
+        clock = list(before)
+        for d in preds:
+            if d is not e and not _hb(e, d.clock):
+                _join(clock, d.clock)
+        if len(clock) <= tid:
+            clock.extend([0] * (tid + 1 - len(clock)))
+        clock[tid] += 1
+        items.append((tid, clock, self._accesses(op), None))
+        seq = Sequence(items, self._names, len(self._events))
+        if self._covered(node, seq):
+            return
+        node.wut.insert(seq, e.index, _CONFLICT)
 
-    def _sequence(self, e, tid, upto, first):
-        """The thread ids of ``v = notdep(e).e'`` with ``first``'s first step taken out."""
-        seq = [x.tid for x in self._events[e.index + 1:upto] if not _hb(e, x.clock)]
-        seq.append(tid)
-        seq.remove(first)
-        return seq
-
-    def _initials(self, e, tid, before, preds, upto):
-        """Threads whose first event in ``v = notdep(e).e'`` depends on nothing earlier in v."""
-        first = {}          # thread -> clock component of its first event in v
-        initials = []
-        for x in self._events[e.index + 1:upto]:
-            if _hb(e, x.clock):
-                continue
-            if x.tid not in first:
-                if all(x.clock[u] < c if u < len(x.clock) else True
-                       for u, c in first.items()):
-                    initials.append(x.tid)
-                first[x.tid] = x.clock[x.tid]
-        if tid not in first:
-            in_v = [d for d in preds if d is not e and not _hb(e, d.clock)]
-            def ordered_before(u, c):
-                return (u < len(before) and before[u] >= c) or any(
-                    u < len(d.clock) and d.clock[u] >= c for d in in_v)
-            if not any(ordered_before(u, c) for u, c in first.items()):
-                initials.append(tid)
-        ordered = sorted(set(initials), key=lambda t: (t != tid, t))
-        return _OrderedSet(ordered)
-
-
-class _OrderedSet(list):
-    """A list of initials that also answers ``&`` with a set (first-preferred order)."""
-
-    def __and__(self, other):
-        return {t for t in self if t in other}
+    def _covered(self, node, seq):
+        """Whether a sleeping thread at the state is a weak initial of ``seq``."""
+        threads = seq.threads()
+        for q in node.sleep:
+            if q in threads:
+                if seq.initial(q):
+                    return True
+            else:
+                op = node.pending.get(q)
+                if op is not None and not any(
+                        self._dependent_accesses(self._accesses(op), item[2])
+                        for item in seq.items):
+                    return True
+        return False
