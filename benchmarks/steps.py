@@ -2,15 +2,23 @@
 
     python benchmarks/steps.py [--threads 4] [--iterations 200] [--executions 5]
                                [--granularity sync] [--strategy dfs] [--profile]
+    python benchmarks/steps.py --state-cost
 
 The model: N threads, each taking and releasing one shared Lock M times.
 Each acquire and release is a step, so one execution runs about 2*N*M steps.
 The bare cost is one greenlet switch pair (a -> b -> a), measured in the same
 run; DESIGN.md's target is within 10x of ~0.65 us a step (switch pair plus
 bookkeeping).
+
+``--state-cost`` measures what recording the state graph costs a step: the
+time spent taking state keys (``StateRecorder.at_yield_point``, garbage
+collections it sets off included) per yield point, and a whole step with
+``states=True`` next to ``states=False``, on this model and on two DPOR
+benchmarks explored to the end.
 """
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -94,6 +102,58 @@ def measure(args):
     return measure_core(target, args.executions), measure_full(spec, args)
 
 
+STATE_COST_PROGRAMS = [("lastzero", 7, "dpor"), ("philosophers", 6, "dpor")]
+
+
+def state_cost(args):
+    """Print the cost of state keys: per yield point, and per step end to end."""
+    import tempfile
+
+    from dpor_table import sized_target
+    from explorer import api
+    print(f"{'target':<28} {'steps':>7} {'key/yield point':>16} {'step, states':>13} "
+          f"{'step, none':>11} {'difference':>11}")
+    with tempfile.TemporaryDirectory() as folder:
+        targets = [(f"lock_heavy {args.strategy} x{args.executions}",
+                    f"{os.path.abspath(__file__)}::lock_heavy", args.strategy, "sync",
+                    args.executions)]
+        targets += [(f"{name}({n}) {strategy}", sized_target(folder, name, n), strategy, None,
+                     None) for name, n, strategy in STATE_COST_PROGRAMS]
+        for label, spec, strategy, granularity, runs in targets:
+            api.explore(spec, strategy, max_executions=2, granularity=granularity)  # warm up
+            key_s, points, steps, with_s = _timed_states(spec, strategy, granularity, runs)
+            _, _, _, without_s = _timed_states(spec, strategy, granularity, runs, states=False)
+            print(f"{label:<28} {steps:>7} {key_s / points * 1e6:>13.2f} us "
+                  f"{with_s / steps * 1e6:>10.2f} us {without_s / steps * 1e6:>8.2f} us "
+                  f"{(with_s - without_s) / steps * 1e6:>8.2f} us", flush=True)
+
+
+def _timed_states(spec, strategy, granularity, executions, states=True):
+    """One exploration: (seconds in state keys, yield points, steps, seconds in all)."""
+    from explorer import api
+    from explorer.graph.state import StateRecorder
+    spent = [0.0, 0]
+    original = StateRecorder.at_yield_point
+
+    def timed(self, ex):
+        start = time.perf_counter()
+        original(self, ex)
+        spent[0] += time.perf_counter() - start
+        spent[1] += 1
+
+    StateRecorder.at_yield_point = timed
+    gc.collect()   # not the garbage of the exploration before
+    try:
+        start = time.perf_counter()
+        result = api.explore(spec, strategy, max_executions=executions,
+                             granularity=granularity, check_replay=False,
+                             shrink_failures=False, states=states)
+        elapsed = time.perf_counter() - start
+    finally:
+        StateRecorder.at_yield_point = original
+    return spent[0], max(spent[1], 1), result.steps, elapsed
+
+
 def _line(label, steps, elapsed, switch):
     per_step = elapsed / steps
     return (f"{label:<34} {steps:>7} steps {elapsed:7.3f} s  {steps / elapsed:>10,.0f} steps/s  "
@@ -109,9 +169,14 @@ def main(argv=None):
     p.add_argument("--strategy", default="dfs")
     p.add_argument("--granularity", default="sync", choices=["sync", "memory"])
     p.add_argument("--profile", action="store_true", help="print the hot path (cProfile)")
+    p.add_argument("--state-cost", action="store_true",
+                   help="the cost of taking states, per yield point and per step")
     args = p.parse_args(argv)
     os.environ["XP_STEPS_THREADS"] = str(args.threads)
     os.environ["XP_STEPS_ITERATIONS"] = str(args.iterations)
+    if args.state_cost:
+        state_cost(args)
+        return
     switch = bare_switch_pair()
     if args.profile:
         profiler = cProfile.Profile()

@@ -74,10 +74,11 @@ def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, c
 def _record(target, ex, output):
     failure = ex.failure
     cycle = failure.details.get("cycle") if failure is not None else None
-    failures = ([failure] if failure is not None else []) + _memory_findings(target, ex)
+    names = [t.name for t in ex.threads]
+    failures = ([failure] if failure is not None else []) + _memory_findings(target, ex, names)
     return ExecutionRecord(
-        target=target, trace=[(ex.threads[tid].name, op) for tid, op in ex.trace],
-        schedule=codec.encode(ex.choices, target.identity),
+        target=target, trace=[(names[tid], op) for tid, op in ex.trace],
+        schedule=None,   # encoded from choices when read
         outcome=None if ex.outcome is NO_OUTCOME else ex.outcome,
         returned=ex.outcome is not NO_OUTCOME and failure is None and not ex.pruned,
         failure=failures[0] if failures else None, cycle=cycle, output=output,
@@ -85,14 +86,15 @@ def _record(target, ex, output):
         failures=failures)
 
 
-def _memory_findings(target, ex):
+def _memory_findings(target, ex, names):
     """Lost updates, then data races: found after the run, so they never stop it."""
-    names = [t.name for t in ex.threads]
     module = sys.modules.get(getattr(target, "module_name", None) or "")
     namespace = vars(module) if module is not None else getattr(
         getattr(target, "func", None), "__globals__", {})
     benign = races.benign_names(namespace.get("__explorer_benign__"))
-    return lost_update.detect(ex.trace, names, benign) + races.detect(ex.trace, names, benign)
+    shared = races.shared_objects(ex.trace)
+    return (lost_update.detect(ex.trace, names, benign, shared)
+            + races.detect(ex.trace, names, benign, shared))
 
 
 @contextlib.contextmanager
@@ -145,7 +147,7 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
         states: build the state graph (``result.graph``): True, False, or
             "auto" (the default: over the first ``STATE_BUDGET`` steps, then
             JSON ``states_partial`` is true). It costs tens of microseconds a
-            step (benchmarks/real_coverage.py --state-cost).
+            step (benchmarks/steps.py --state-cost).
         options: passed to the strategy (seed, preemption_bound, ...).
     """
     target = load_target(spec, granularity)

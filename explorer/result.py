@@ -4,19 +4,24 @@ The JSON shapes are DESIGN.md's contract; fields beyond it are additive.
 """
 import copy
 
+from . import schedule as codec
 from .graph.stategraph import StateGraph
 from .naming import bounded_repr, object_name
 from .runtime.sites import short
 
 
 class ExecutionRecord:
-    """One execution: its trace, schedule, outcome and failure (if any)."""
+    """One execution: its trace, schedule, outcome and failure (if any).
+
+    ``schedule`` None: encoded from ``choices`` when first read (most records
+    are dropped unread).
+    """
 
     def __init__(self, target, trace, schedule, outcome, returned, failure, cycle, output,
                  pruned, steps, choices=(), preemptions=0, failures=None):
         self.target = target
         self.trace = trace            # [(thread name, Op)]
-        self.schedule = schedule
+        self._schedule = schedule
         self.outcome = outcome
         self.returned = returned
         self.failure = failure        # the one reported for this execution: failures[0]
@@ -35,6 +40,12 @@ class ExecutionRecord:
         self.states = []              # state keys, initial first (explorer.graph.state)
         self.state_steps = []         # (thread, op, location) between consecutive states
         self.path = []                # node ids in Result.graph, once added
+
+    @property
+    def schedule(self):
+        if self._schedule is None:
+            self._schedule = codec.encode(self.choices, self.target.identity)
+        return self._schedule
 
     def simpler_than(self, other):
         """Fewer preemptions, then fewer steps: the schedule a person reads best.

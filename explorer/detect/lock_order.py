@@ -27,6 +27,7 @@ from ..runtime.sites import short
 
 MAX_CYCLE = 6          # longer lock cycles are rare and expensive to enumerate
 _MAX_SEEN = 8          # observations kept per edge (distinct thread / gate sets)
+_MAX_SHAPES = 10_000   # sets of edges whose cycles are remembered
 
 
 class Edge:
@@ -69,9 +70,20 @@ def lock_name(lock):
     """The lock's name from its creation site, the same in every execution.
 
     Not the display name: a deadlock may refine that one from the frames of
-    that execution only (``explorer.naming.refine``).
+    that execution only (``explorer.naming.refine``). Cached: naming reads
+    the source's syntax tree, and every lock operation asks.
     """
-    return static_name(lock._kind, lock._site, lock._ordinal)
+    key = (lock._kind, lock._site, lock._ordinal)
+    name = _NAMES.get(key)
+    if name is None:
+        if len(_NAMES) >= _MAX_NAMES:
+            _NAMES.clear()
+        name = _NAMES[key] = static_name(*key)
+    return name
+
+
+_NAMES = {}            # (kind, creation site, ordinal) -> static name
+_MAX_NAMES = 10_000
 
 
 def _modes(op):
@@ -136,6 +148,7 @@ class LockOrder:
     def __init__(self):
         self.graph = nx.DiGraph()
         self._reported = {}    # cycle signature -> True if witnessed by one execution
+        self._cycles = {}      # an execution's set of edges -> the keys of its cycles
 
     def observe(self, record):
         """Add one execution; return record views reporting new (or better) inversions."""
@@ -143,13 +156,30 @@ class LockOrder:
         if not local:
             return []
         fresh = self._merge(local)
-        found = []
-        own = _graph(local)
-        for locks, choice in feasible_cycles(own):
-            found.extend(self._report(record, locks, choice, alone=True))
+        found = self._own(record, local)
         if fresh:
             for locks, choice in feasible_cycles(self.graph):
                 found.extend(self._report(record, locks, choice, alone=False))
+        return found
+
+    def _own(self, record, local):
+        """Inversions within one execution: reported ones are skipped without a search.
+
+        When every cycle of the execution's lock graph was already reported
+        as seen within one execution, nothing can be new: most executions of
+        an exploration take the same lock orders again.
+        """
+        edge_set = frozenset(local)
+        cycles = self._cycles.get(edge_set)
+        if cycles is None:
+            if len(self._cycles) >= _MAX_SHAPES:
+                self._cycles.clear()
+            cycles = self._cycles[edge_set] = _cycle_keys(edge_set)
+        if all(self._reported.get(key) is True for key in cycles):
+            return []
+        found = []
+        for locks, choice in feasible_cycles(_graph(local)):
+            found.extend(self._report(record, locks, choice, alone=True))
         return found
 
     def _merge(self, local):
@@ -176,6 +206,12 @@ class LockOrder:
         view = record.focused_on(failure) if hasattr(record, "focused_on") else record
         view.cycle = list(locks)
         return [view]
+
+
+def _cycle_keys(edge_set):
+    """The keys (rotated lock tuples, as reported) of every cycle through these edges."""
+    g = nx.DiGraph(sorted(edge_set))
+    return frozenset(tuple(_rotated(c, c)[0]) for c in nx.simple_cycles(g, length_bound=MAX_CYCLE))
 
 
 def _edge_rows(locks, choice):

@@ -15,23 +15,28 @@ execution's trace, run after it.
 from ..instrument.location import WHOLE, Location
 from ..runtime.execution import Failure
 from ..runtime.sites import short
-from .races import access_json, is_benign
+from .races import access_json, is_benign, shared_objects
 
 
-def detect(trace, names, benign=frozenset()):
+def detect(trace, names, benign=frozenset(), shared=None):
     """Return a ``lost-update`` Failure per distinct lost update in ``trace`` [(tid, Op)].
 
     Args:
         trace: the execution's steps in order.
         names: thread names by tid.
         benign: location names not to report (``__explorer_benign__``).
+        shared: ``races.shared_objects(trace)``, if already known (one thread's
+            objects lose no update).
     """
+    shared = shared_objects(trace) if shared is None else shared
+    if not shared:
+        return []
     pending = {}    # (tid, location key) -> [step of its read, step of a later foreign write]
     readers = {}    # object id -> {(tid, location key)} with a pending read
     found = {}
     for step, (tid, op) in enumerate(trace):
         loc = op.obj
-        if type(loc) is not Location:
+        if type(loc) is not Location or loc.key[0] not in shared:
             continue
         if op.kind == "read":
             pending[tid, loc.key] = [step, None]

@@ -13,8 +13,6 @@ naming them in ``__explorer_benign__`` at module level, e.g.
 ``__explorer_benign__ = {"Worker.stopping", "hits", "stats"}`` (an attribute
 as ``Class.attr``, a module global by name, a container by its source text).
 """
-import os
-
 from ..instrument.location import WHOLE, Location
 from ..runtime.execution import Failure
 from ..runtime.sites import short
@@ -39,7 +37,7 @@ def access_json(step, tid, op, names):
     detail = f" ({op.detail})" if op.detail else ""
     return {"step": step, "thread": names[tid], "op": op.kind + detail,
             "location": short(op.site),
-            "stack": [f"{os.path.basename(f)}:{line} in {fn}" for f, line, fn in op.obj.stack]}
+            "stack": [f"{short((f, line))} in {fn}" for f, line, fn in op.obj.stack]}
 
 
 class _Cell:
@@ -52,21 +50,42 @@ class _Cell:
         self.reads = {}     # tid -> (tid, epoch, step, atomic) of its last read since
 
 
-def detect(trace, names, benign=frozenset()):
+def shared_objects(trace):
+    """Ids of the objects whose locations two or more threads access in ``trace``.
+
+    Only these can race or lose an update: the detectors skip the rest, and
+    the whole happens-before pass when there are none.
+    """
+    first = {}       # object id -> the tid of its first access
+    shared = set()
+    for tid, op in trace:
+        loc = op.obj
+        if type(loc) is Location:
+            oid = loc.key[0]
+            if first.setdefault(oid, tid) != tid:
+                shared.add(oid)
+    return shared
+
+
+def detect(trace, names, benign=frozenset(), shared=None):
     """Return a ``data-race`` Failure per distinct race in ``trace`` [(tid, Op)].
 
     Args:
         trace: the execution's steps in order.
         names: thread names by tid.
         benign: location names not to report.
+        shared: :func:`shared_objects` of ``trace``, if already known.
     """
+    shared = shared_objects(trace) if shared is None else shared
+    if not shared:
+        return []
     hb = HappensBefore()
     cells = {}
     found = {}
     for step, (tid, op) in enumerate(trace):
         hb.before(tid, op)
         loc = op.obj
-        if type(loc) is Location and not is_benign(loc, benign):
+        if type(loc) is Location and loc.key[0] in shared and not is_benign(loc, benign):
             for other in _check(cells, loc, op.kind == "write", tid, hb.clock(tid), step):
                 _report(found, trace, names, other, step)
         hb.after(tid, op)

@@ -4,13 +4,20 @@ import sys
 
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _STDLIB = os.path.dirname(os.__file__) + os.sep
-_KIND = {}  # code object -> 0 user code, 1 stdlib, 2 explorer (cached: this is the hot path)
+# id(code) -> (code, 0 user code | 1 stdlib | 2 explorer), cached: this is the hot
+# path. Keyed by id: a code object hashes its whole body; the entry holds the code, so
+# the id stays its own. Bounded: code made at run time (namedtuple, dataclasses) is
+# new in every execution.
+_KIND = {}
+_KIND_LIMIT = 10_000
 
 
 def _kind(code):
     name = code.co_filename
     kind = 2 if name.startswith(_PKG) else 1 if name.startswith(_STDLIB) else 0
-    _KIND[code] = kind
+    if len(_KIND) >= _KIND_LIMIT:
+        _KIND.clear()
+    _KIND[id(code)] = (code, kind)
     return kind
 
 
@@ -26,9 +33,8 @@ def caller_site():
     kinds = _KIND
     while f is not None:
         code = f.f_code
-        kind = kinds.get(code)
-        if kind is None:
-            kind = _kind(code)
+        kind = kinds.get(id(code))
+        kind = _kind(code) if kind is None else kind[1]
         if kind == 0:
             return code.co_filename, f.f_lineno
         if kind == 1 and fallback is None:
@@ -37,7 +43,17 @@ def caller_site():
     return fallback or ("?", 0)
 
 
+_SHORT = {}  # site -> "file.py:LINE" (a trace formats the same few sites again and again)
+_SHORT_LIMIT = 100_000
+
+
 def short(site):
     """Format a site as ``file.py:LINE``."""
-    name, line = site
-    return f"{os.path.basename(name)}:{line}"
+    text = _SHORT.get(site)
+    if text is None:
+        name, line = site
+        text = f"{os.path.basename(name)}:{line}"
+        if len(_SHORT) >= _SHORT_LIMIT:
+            _SHORT.clear()
+        _SHORT[site] = text
+    return text
