@@ -3,7 +3,7 @@
 For each program in benchmarks/programs (``main(n)`` and ``expected(n)``,
 the number of Mazurkiewicz traces an optimal DPOR explores) and each size:
 dfs executions under a budget (">N" when cut), dpor executions, dpor's
-sleep-set-pruned executions, the target, and time and steps per second.
+executions cut short by sleep sets (0 for optimal DPOR), the target, and time and steps per second.
 Then the cost of one scheduling step of every strategy next to the bare
 greenlet round trip (hub -> thread -> hub) measured in the same run.
 
@@ -27,9 +27,9 @@ from explorer import api  # noqa: E402
 
 PROGRAMS = os.path.join(HERE, "programs")
 SIZES = {
-    "lastzero": [2, 3, 4, 5, 6, 10], "readers": [2, 3, 4, 5, 6, 7, 8], "inc": [2, 3, 4],
+    "lastzero": [2, 3, 4, 5, 6, 8, 10], "readers": [2, 3, 4, 5, 6, 7, 8], "inc": [2, 3, 4],
     "lockinc": [3, 4, 5, 6], "indexer": [11, 12, 13, 14, 15],
-    "filesystem": [13, 14, 15, 16, 17, 18], "philosophers": [3, 4, 5, 6, 7],
+    "filesystem": [13, 14, 15, 16, 17, 18, 20], "philosophers": [3, 4, 5, 6, 7, 8],
 }
 QUICK = {name: sizes[:2] for name, sizes in SIZES.items()}
 STEP_COST_TARGET_US = 0.65      # DESIGN.md: a greenlet switch plus bookkeeping, a step
