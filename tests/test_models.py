@@ -43,6 +43,7 @@ FACTS = {
     "bank": ("bank.py", {(20, 1)}, {"assertion", "data-race"}, False),
     "barrier": ("barrier.py", {True}, set(), False),
     "bounded_buffer": ("bounded_buffer.py", {(1, 2, 3)}, set(), False),
+    "busy_wait": ("busy_wait.py", {42}, set(), True),
     "counter_plain": ("counter_plain.py", {1, 2}, {"data-race", "lost-update"}, True),
     "daemon_thread": ("daemon_thread.py", STARTED_LOGS, set(), True),
     "join": ("join.py", {(CREATE, RUN, WAIT, START, FINISH, DONE),

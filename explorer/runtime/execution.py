@@ -10,7 +10,7 @@ import traceback
 
 from greenlet import GreenletExit, greenlet
 
-from . import kernel
+from . import kernel, spin
 from .ops import ACQUIRE, RELEASE, WRITE, Op
 from ..errors import Divergence
 from ..naming import bounded_repr, object_name
@@ -53,6 +53,7 @@ class Failure:
 
 
 NO_OUTCOME = object()
+_EFFECTS = spin.EFFECTS
 
 
 class Execution:
@@ -83,6 +84,8 @@ class Execution:
         self.counters = {}         # per-execution counters for default names
         self.hub = None
         self.atexit = []           # run by the main thread at exit (threading._register_atexit)
+        self.spinners = []         # threads blocked in a busy-wait (see spin.py)
+        self.noops = set()         # trace indices of operations that changed nothing (spin.py)
 
     # -- threads -----------------------------------------------------------
     def spawn(self, obj, body, name, daemon, site=None):
@@ -175,11 +178,7 @@ class Execution:
             pending = {t.tid: t.pending for t in live}
             enabled = [tid for tid, op in pending.items() if op.ready is None or op.ready()]
             if not enabled:
-                blocked = [(t.tid, t.pending) for t in live]
-                self.failure = Failure("deadlock", "deadlock", None, self.steps,
-                                       {"blocked": blocked})
-                if self.on_deadlock is not None:
-                    self.on_deadlock(self.failure, blocked, self.threads)
+                self._stuck(live)
                 break
             if self.steps >= self.max_steps:
                 self.failure = Failure(
@@ -202,19 +201,54 @@ class Execution:
                 self.choices.append(tid)
                 if tid != current and current in enabled:
                     self.preemptions += 1
-            t = self.threads[tid]
-            self.trace.append((tid, t.pending))
-            self.steps += 1
-            t.pending = None
             current = tid
-            self.running = t
-            t.glet.switch()
-            self.running = None
+            self._step(self.threads[tid])
             if observer is not None:
                 observer.at_yield_point(self)
         self.final = ChoicePoint(self.steps, [], current, {t.tid: t.pending for t in self.live})
         if self.failure is not None:
             self.failure.details.setdefault("threads", self._thread_states())
+
+    def _step(self, t):
+        """Run ``t``'s pending operation and its code up to its next yield point."""
+        if t.watch is not None:
+            spin.release(self, t)
+        op = t.pending
+        self.trace.append((t.tid, op))
+        self.steps += 1
+        t.pending = None
+        self.running = t
+        probe = t.probe
+        if probe is None:
+            t.glet.switch()
+        else:   # learn whether the operation changes its primitive (spin.py)
+            t.probe, before = None, probe.xp_state()
+            t.glet.switch()
+            if probe.xp_state() == before:
+                self.noops.add(self.steps - 1)
+        self.running = None
+        if self.spinners:
+            spin.notice(self, op)
+        op = t.pending
+        if op is not None and op.kind not in _EFFECTS:   # a busy-wait? (spin.py)
+            key = (op.site, op.kind)
+            seen = t.visits.get(key)
+            if seen is None:
+                t.visits[key] = self.steps
+            else:
+                spin.visit(self, t, op, seen)
+
+    def _stuck(self, live):
+        """No thread can run: a livelock if one spins (spin.py), else a deadlock."""
+        stuck = [t for t in self.spinners if not t.watch.ready()]
+        if stuck:
+            message, details = spin.livelock(stuck)
+            self.failure = Failure("step-limit", message, stuck[0].tid, self.steps, details)
+            return
+        blocked = [(t.tid, t.pending) for t in live]
+        self.failure = Failure("deadlock", "deadlock", None, self.steps, {"blocked": blocked})
+        if self.on_deadlock is not None:
+            self.on_deadlock(self.failure, blocked, self.threads)
 
     def _thread_states(self):
         """What each live thread was pending on when the execution failed."""
@@ -236,6 +270,7 @@ class Execution:
                 except BaseException:  # noqa: BLE001 - user cleanup errors are irrelevant here
                     pass
             t.glet = None
+            t.visits = {}   # busy-wait checks hold frames and their locals: let them go
 
 
 def _exc_text(exc, limit=1000):
