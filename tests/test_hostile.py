@@ -52,8 +52,9 @@ SPIN_WITH_YIELDS = """
     def main():
         ready = threading.Event()
         def waiter():
+            spins = 0     # counted: each iteration changes the state (a pure poll would wait)
             while not ready.is_set():
-                pass
+                spins += 1
         t = threading.Thread(target=waiter)
         t.start()
         ready.set()
