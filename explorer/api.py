@@ -68,6 +68,7 @@ def run_execution(target, strategy, max_steps=DEFAULT_MAX_STEPS, capture=True, c
     record = _record(target, ex, out.getvalue())
     if recorder is not None:
         record.states, record.state_steps = recorder.keys, recorder.steps
+        record.state_loops = recorder.loops
     return record
 
 

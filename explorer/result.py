@@ -39,6 +39,7 @@ class ExecutionRecord:
         self.divergence = None
         self.states = []              # state keys, initial first (explorer.graph.state)
         self.state_steps = []         # (thread, op, location) between consecutive states
+        self.state_loops = []         # (index in states, step): a blocked spin's iteration
         self.path = []                # node ids in Result.graph, once added
 
     @property
@@ -189,7 +190,8 @@ class Result:
             end = ("outcome", bounded_repr(record.outcome))
         elif record.failure is not None:
             end = (record.failure.kind, record.failure.message)
-        record.path = self.graph.add_path(record.states, record.state_steps, end)
+        record.path = self.graph.add_path(record.states, record.state_steps, end,
+                                          record.state_loops)
         record.states = []
 
     @property

@@ -37,6 +37,7 @@ import types
 from ..primitives.base import Primitive
 from ..runtime.sites import _PKG, short
 
+from ..runtime.spin import Blocked
 from .freeze import (CLOSE, OPEN, _CLOSE2, _CODE, _CODE_TYPES, _FUTURES, _HOOKS, _NONE,
                      _SCALAR_TYPES, _Freezer, _opaque, nested, show)
 
@@ -65,6 +66,7 @@ class StateRecorder:
         self._data_names = ((), ())   # the module's names, then those that may hold data
         self.keys = []
         self.steps = []
+        self.loops = []       # (index in keys, step): a spinning thread's iteration
 
     def at_yield_point(self, ex):
         """Execution observer: every thread of ``ex`` is parked; take the state."""
@@ -73,6 +75,11 @@ class StateRecorder:
             tid, op = trace[-1]
             self.executed(ex.threads[tid].name, op)
         self.keys.append(self.state(ex.threads))
+        for t in ex.live:   # a spin the runtime blocked: a real run may still go round
+            op = t.pending
+            if op is not None and type(op.ready) is Blocked:
+                site = short(op.site) if op.site else "?"
+                self.loops.append((len(self.keys) - 1, (t.name, op.kind, site)))
 
     def executed(self, thread_name, op):
         """Note one executed operation (its primitive joins the state)."""
@@ -127,7 +134,10 @@ class StateRecorder:
         if op is None:
             out += (OPEN, t.name, "raised", OPEN, CLOSE, CLOSE)
             return
-        ready = op.ready is None or bool(op.ready())
+        ready = op.ready
+        if type(ready) is Blocked:   # a spin is blocked by the explorer, not the program
+            ready = ready.own
+        ready = ready is None or bool(ready())
         site = op.site or ("?", 0)
         where = site[1] if site[0] == self.path else short(site)
         if not with_locals:

@@ -59,17 +59,21 @@ class StateGraph:
             self.keys.append(key)
         return nid
 
-    def add_path(self, keys, steps, end=None):
+    def add_path(self, keys, steps, end=None, loops=()):
         """Add one execution: ``keys[i]`` --``steps[i]``--> ``keys[i+1]``; return node ids.
 
         ``end`` marks the last state: ``("outcome", repr)``, ``("deadlock", message)``
         or ``(failure kind, message)``; None for an execution cut short.
+        ``loops``: ``(index, step)`` self-loops, a spinning thread going round.
         """
         ids = [self.node(k) for k in keys]
         if ids:
             self.initial.add(ids[0])
         for u, v, step in zip(ids, ids[1:], steps):
             edge = (u, v) + tuple(step)
+            self.edges[edge] = self.edges.get(edge, 0) + 1
+        for i, step in loops:
+            edge = (ids[i], ids[i]) + tuple(step)
             self.edges[edge] = self.edges.get(edge, 0) + 1
         if end is not None and ids:
             self.ends.setdefault(ids[-1], set()).add(end)
