@@ -8,6 +8,7 @@ recorded in one execution with steps of another (``strategies/wakeup.py``).
 Objects made later get no name here.
 """
 import types
+from itertools import islice
 
 _SCALARS = (int, float, complex, str, bytes, bool, type(None))
 _OPAQUE = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType,
@@ -20,7 +21,8 @@ def name_roots(frame, package_prefix):
 
     Walks breadth-first from the locals of every frame outside the explorer
     package (innermost first) and the first such frame's globals, into
-    lists, tuples, dicts and instance attributes, up to ``LIMIT`` objects.
+    lists, tuples, dicts and instance attributes, up to ``LIMIT`` objects
+    (and ``LIMIT`` items of any one container).
     Sets are not entered: their order follows ``id()``, which differs
     between executions. The objects are kept alive with their names, so an
     ``id`` is never reused for something else.
@@ -30,7 +32,7 @@ def name_roots(frame, package_prefix):
         if not frame.f_code.co_filename.startswith(package_prefix):
             if not starts:
                 starts.append(frame.f_globals)
-            starts.append(frame.f_locals)
+            starts.append(dict(frame.f_locals))   # 3.13: a proxy, not a dict
         frame = frame.f_back
     names = {}
     queue = list(reversed(starts))
@@ -39,10 +41,10 @@ def name_roots(frame, package_prefix):
     for obj in queue:
         if len(names) >= LIMIT:
             break
-        for child in _children(obj):
+        for child in islice(_children(obj), LIMIT):
             if isinstance(child, _SCALARS) or isinstance(child, _OPAQUE):
                 continue
-            if id(child) not in names:
+            if id(child) not in names and len(names) < LIMIT:
                 names[id(child)] = (len(names), child)
                 queue.append(child)
     return names
@@ -50,11 +52,11 @@ def name_roots(frame, package_prefix):
 
 def _children(obj):
     if type(obj) is dict:
-        return list(obj.values())
+        return obj.values()
     if type(obj) in (list, tuple):
-        return list(obj)
+        return obj
     try:  # not getattr: a class's own __getattribute__ would run target code
         attrs = object.__getattribute__(obj, "__dict__")
     except (AttributeError, TypeError):
         return ()
-    return list(attrs.values()) if type(attrs) is dict else ()
+    return attrs.values() if type(attrs) is dict else ()
