@@ -565,10 +565,12 @@ def test_patching_is_undone_when_the_explorer_fails(tmp_path, monkeypatch, error
     path = write(tmp_path, "many.py", MANY)
     monkeypatch.setitem(STRATEGIES, "boom", lambda **kw: _Boom(error, **kw))
     before = runtime_state()
+    stdlib_lock = threading.Lock   # allocate_lock before 3.13, the lock class since
     with pytest.raises(type(error)):
         api.explore(path, "boom")
     assert runtime_state() == before
-    assert threading.Lock is _thread.allocate_lock and queue.Queue.__module__ == "queue"
+    assert threading.Lock is stdlib_lock and queue.Queue.__module__ == "queue"
+    assert threading.Lock.__module__ == "_thread"
     assert time.sleep.__module__ == "time"
 
 
