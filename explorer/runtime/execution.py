@@ -84,6 +84,7 @@ class Execution:
         self.counters = {}         # per-execution counters for default names
         self.hub = None
         self.atexit = []           # run by the main thread at exit (threading._register_atexit)
+        self.roots = {}            # objects alive at the first Thread.start (runtime/roots.py)
         self.spinners = []         # threads blocked in a busy-wait (see spin.py)
         self.noops = set()         # trace indices of operations that changed nothing (spin.py)
 

@@ -99,7 +99,7 @@ class DPOR(Strategy):
         self._mem = {}
         self._blocked = {}
         self._names = Names()
-        self._born = {}             # tid -> the first step it existed at
+        self._born = []             # tid -> the first step it existed at
         self._races_seen = []       # (e, tid, op, clock before, preds): reversed at the end
         self._carry = None
         return True
@@ -122,7 +122,11 @@ class DPOR(Strategy):
         for tid, op in point.pending.items():
             if tid not in point.enabled:
                 self._blocked.setdefault(id(op), set()).add(k)
-            self._born.setdefault(tid, k)
+        born = self._born   # tids are given in spawn order: the newest is pending last
+        if point.pending:
+            newest = next(reversed(point.pending))
+            while len(born) <= newest:
+                born.append(k)
         if k < len(nodes):
             node = nodes[k]
             node.pending = point.pending
@@ -171,7 +175,7 @@ class DPOR(Strategy):
         return tid
 
     def end(self, execution):
-        self._names.roots = getattr(execution, "roots", None) or {}
+        self._names.roots = execution.roots
         for race in self._races_seen:
             self._reverse(*race)
         if execution.pruned:

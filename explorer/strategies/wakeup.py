@@ -16,10 +16,12 @@ same (dependent), which may cost an extra execution but never a trace.
 Logical threads are named by their number (spawn order) instead.
 """
 
+from ..instrument.location import WHOLE
 from ..runtime.ops import WRITE
 from ..runtime.threads import LogicalThread
 
-_STABLE = (str, int, float, bool, bytes, type(None))
+# key parts that mean the same in every execution (WHOLE: a whole container)
+_STABLE = (str, int, float, bool, bytes, type(None), type(WHOLE))
 
 
 class Names:
@@ -59,13 +61,8 @@ class Names:
             else:
                 root = self.roots.get(obj if type(obj) is int else id(obj))
                 name = ("r", root[0]) if root is not None else first.get(obj, index)
-            out.append((name, rest if all(isinstance(r, _STABLE) or _is_whole(r)
-                                          for r in rest) else None, mode))
+            out.append((name, rest if all(isinstance(r, _STABLE) for r in rest) else None, mode))
         return tuple(out)
-
-
-def _is_whole(value):
-    return type(value).__name__ == "_Whole"
 
 
 def same_location(a, b, depth):
@@ -121,10 +118,6 @@ class WakeupTree:
         """Take out the leftmost branch: (its first step's tid, the subtree after it)."""
         step, sub = self.children.pop(0)
         return step.tid, sub
-
-    def drop(self, tid):
-        """Remove the branch that starts with ``tid`` (it cannot run here)."""
-        self.children = [c for c in self.children if c[0].tid != tid]
 
     def insert(self, seq, depth, conflicting):
         """Add the sequence ``seq`` (a :class:`Sequence`) unless a branch covers it.
@@ -182,9 +175,6 @@ class Sequence:
                         return False
                 return True
         return False
-
-    def initials(self):
-        return [t for t in dict.fromkeys(i[0] for i in self.items) if self.initial(t)]
 
     def without(self, tid):
         items = list(self.items)
