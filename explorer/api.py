@@ -161,13 +161,15 @@ def explore(spec, strategy="dpor", *, max_executions=None, max_seconds=None,
     with patched(), _target_path(target), watching(step_timeout) as dog:
         census = nondeterminism.ThreadCensus()  # after the watchdog's thread started
         orders = lock_order.LockOrder()
+        matching = getattr(strat, "needs_states", False)   # it matches states: take them all
         while not dog.interrupted and strat.begin():
-            recording = states is True or (states == "auto" and result.steps < STATE_BUDGET)
+            recording = matching or states is True or (
+                states == "auto" and result.steps < STATE_BUDGET)
             result.states_partial = result.states_partial or not recording
             record = run_execution(target, strat, max_steps, census=census, states=recording)
             _add(result, record, check_replay and not dog.hangs,
                  lambda schedule: run_execution(target, Replay(codec.decode(schedule)), max_steps))
-            for view in orders.observe(record) if not record.pruned else ():
+            for view in orders.observe(record):   # a cut execution's locks were taken too
                 result.add_finding(view, better=view.failure.details["replaces"])
             if dog.hangs:
                 result.stopped = "a step hung (see the step-limit failure); stopped exploring"
@@ -196,10 +198,21 @@ def _shrink(result, run):
 
 
 def _add(result, record, verify, rerun):
-    """Add an execution; first replay it once if it is about to be reported."""
-    check = verify and result.novel(record)
+    """Add an execution; first replay it once if it is about to be reported.
+
+    A finding of an execution the strategy cut short (a race on the way to a
+    known state) is reported from a run of its schedule to the end: a reported
+    schedule must replay whole.
+    """
+    novel = result.novel(record)
     result.add(record)
-    if check:
+    if record.pruned:
+        if novel:
+            full = rerun(record.schedule)
+            if full.failure is not None:
+                result.add_finding(full)
+        return
+    if verify and novel:
         finding = nondeterminism.verify(record, rerun)
         if finding is not None:
             result.add_finding(finding)

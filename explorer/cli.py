@@ -15,7 +15,7 @@ from .render.tools import format_of
 from .atomic import check_writable
 from .errors import BadInput
 
-STRATEGY_NAMES = ["dpor", "dfs", "bounded", "random", "pct"]
+STRATEGY_NAMES = ["dpor", "dfs", "stateful", "bounded", "random", "pct"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -2,8 +2,8 @@
 
 The explorer claims its state graph holds every behaviour the program can
 have. This module tests the claim: it explores the target exhaustively
-(``dfs``: every interleaving, no reduction, so every state is a node), then
-runs the unmodified program N times on real OS threads
+(``stateful``: every reachable state and transition, each from its first
+visit), then runs the unmodified program N times on real OS threads
 (``explorer.realrun``), records the states each run passes through with the
 same abstraction, and looks up every real transition in the graph. A real
 transition the graph lacks is an explorer bug (a primitive modelled wrongly,
@@ -19,8 +19,7 @@ from . import api
 from .graph.state import StateRecorder, describe
 from .naming import bounded_repr
 from .realrun import proxied, real_table, run_once
-from .runtime import kernel
-from .strategies.dfs import DFS
+from .strategies.stateful import Stateful
 
 DEFAULT_RUNS = 200
 RUN_TIMEOUT = 10.0
@@ -92,39 +91,6 @@ class RealReport:
         }
 
 
-class GraphDFS(DFS):
-    """DFS that stops an execution on reaching a state an earlier one reached.
-
-    Builds the reference graph for the check: every reachable state and
-    transition, without the interleaving explosion of plain DFS (a state's
-    future is explored from its first visit; DFS backtracks over all of it).
-    Sound as far as equal states have equal futures, which the abstraction
-    aims at; where it falls short, real runs show it as missing transitions.
-    Only positions past the replayed prefix are checked: the prefix repeats
-    states by construction.
-    """
-
-    name = "dfs"
-
-    def __init__(self):
-        super().__init__()
-        self.visited = set()
-        self._new = []
-
-    def begin(self):
-        self.visited.update(self._new)
-        self._new = []
-        return super().begin()
-
-    def choose(self, point):
-        if self._depth >= len(self._levels):
-            key = kernel.execution().observer.keys[-1]   # the state at this choice point
-            if key in self.visited:
-                return None
-            self._new.append(key)
-        return super().choose(point)
-
-
 def _end_text(end):
     kind, value = end
     return bounded_repr(value) if kind == "outcome" else kind
@@ -148,7 +114,7 @@ def check(spec, runs=DEFAULT_RUNS, *, seed=None, max_steps=api.DEFAULT_MAX_STEPS
         A :class:`RealReport`.
     """
     target = api.load_target(spec, granularity)
-    result = api.explore(target, GraphDFS(), max_executions=max_executions,
+    result = api.explore(target, Stateful(), max_executions=max_executions,
                          max_steps=max_steps, check_replay=False, shrink_failures=False)
     report = RealReport(target.spec, result)
     rng = random.Random(seed)

@@ -137,7 +137,7 @@ class RealRun:
                 break
             self.changed.wait(_BLOCKED_POLL)
         t.pending = None
-        self.recorder.executed(t.name, op)
+        self.recorder.executed(t, op)
         self.steps += 1
         if self.steps >= self.max_steps:
             self._finish(("step-limit", f"no end after {self.max_steps} steps"))

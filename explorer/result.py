@@ -133,7 +133,7 @@ class Result:
 
     def add(self, record):
         self.steps += record.steps
-        if record.pruned:  # cut short by the strategy (DPOR sleep set): not an execution
+        if record.pruned:  # cut short by the strategy (a sleep set, a known state)
             self.pruned += 1
             self._add_states(record)  # its states are reachable all the same
             return
@@ -158,9 +158,7 @@ class Result:
 
     def novel(self, record):
         """Would ``record`` become a reported one (a new outcome, a new or shorter failure)?"""
-        if record.pruned:
-            return False
-        if record.failure is not None:
+        if record.failure is not None:   # a cut execution's too: a race on its way
             best = self.failures.get(self._signature(record.failure))
             if best is None or record.simpler_than(best):
                 return True

@@ -9,6 +9,7 @@ from explorer import api, cli, real
 from explorer.graph import stategraph
 from explorer.graph.state import describe
 from explorer.render.tools import renderers
+from explorer.strategies import Stateful
 
 from conftest import ROOT
 
@@ -37,7 +38,7 @@ def graph_of(name, strategy="dfs", granularity="sync", **kw):
 
 @pytest.mark.parametrize("name, states, transitions", SIZES)
 def test_model_graph_sizes_and_reachable_ends(name, states, transitions):
-    result, g = graph_of(name, real.GraphDFS())  # the same graph as dfs: see below
+    result, g = graph_of(name, Stateful())  # the same graph as dfs: see below
     assert (g.number_of_nodes(), g.number_of_edges()) == (states, transitions)
     assert result.to_json()["states"] == states
     assert result.to_json()["transitions"] == transitions
@@ -55,7 +56,7 @@ QUICK = {"race", "bank", "two_locks", "timer", "counter_plain"}
                                   for n, _, _ in SIZES])
 def test_cutting_at_known_states_builds_the_same_graph(name, granularity="sync"):
     full, _ = graph_of(name, granularity=granularity)
-    cut, _ = graph_of(name, real.GraphDFS(), granularity=granularity)
+    cut, _ = graph_of(name, Stateful(), granularity=granularity)
     assert set(cut.graph.ids) == set(full.graph.ids)
     named = lambda r: {(r.graph.keys[e[0]], r.graph.keys[e[1]]) + e[2:] for e in r.graph.edges}
     assert named(cut) == named(full)
@@ -105,7 +106,7 @@ def test_race_graph_renders_to_png(tmp_path):
 
 
 def test_big_graph_is_summarised_to_paths_to_failures():
-    _, g = graph_of("philosophers", real.GraphDFS())
+    _, g = graph_of("philosophers", Stateful())
     assert g.number_of_nodes() > stategraph.READABLE_NODES
     small, note = stategraph.summary_graph(g)
     assert note.startswith(f"summary of {g.number_of_nodes()} states")

@@ -3,6 +3,7 @@
 See ``state.py`` for what a state holds and why a key is flat: the nested
 tuple ``(a, (b, c))`` is written ``OPEN a OPEN b c CLOSE CLOSE``.
 """
+import enum
 import types
 from collections import deque
 from itertools import islice
@@ -37,16 +38,22 @@ class _Freezer:
 
     Containers become ``(marker, items)`` with markers ``[]``, ``()``,
     ``{}``, ``set``, ``deque``; the target's own objects ``("obj", class,
-    attributes)``; anything else ``("<>", type name)``. An object seen from
-    several frames is frozen once: the memo copies its first image.
+    attributes)``; primitives ``("<>", "#serial", kind)``; anything else
+    ``("<>", type name)``. An object seen from several frames is frozen once:
+    the memo copies its first image.
+
+    ``lossy`` turns True when an image leaves something out (an object shown by
+    its type only, a container cut at ``MAX_ITEMS`` or ``MAX_DEPTH``): two
+    states with equal keys may then differ, so a search must not merge them.
     """
 
-    __slots__ = ("module_name", "named", "memo")
+    __slots__ = ("module_name", "named", "memo", "lossy")
 
     def __init__(self, module_name, named):
         self.module_name = module_name
         self.named = named
         self.memo = {}   # id(value) -> (value, the list its image is in, start, end)
+        self.lossy = False
 
     def freeze(self, value, out, depth=0):
         """Append the image of ``value`` to ``out``."""
@@ -58,7 +65,7 @@ class _Freezer:
         if named is None:
             named = self.named[cls] = _named(cls)
         if named is _PRIMITIVE:
-            out += (OPEN, "<>", value._kind, CLOSE)
+            self._primitive(value, out)
             return
         if named is _THREAD:
             out += (OPEN, "<>", "Thread", value.name, CLOSE)   # names are stable; ids are not
@@ -73,15 +80,18 @@ class _Freezer:
 
     def _freeze(self, value, cls, out, depth):
         if isinstance(value, Primitive):   # (an object whose __class__ says so)
-            out += (OPEN, "<>", value._kind, CLOSE)
+            self._primitive(value, out)
             return
         if isinstance(value, Thread):
             out += (OPEN, "<>", "Thread", value.name, CLOSE)
             return
         if depth >= MAX_DEPTH:
+            self.lossy = True
             out += (OPEN, "<>", cls.__name__, CLOSE)
             return
         depth += 1
+        if hasattr(value, "__len__") and _length(value) > MAX_ITEMS:
+            self.lossy = True
         marker = _MARKERS.get(cls) or next(
             (m for base, m in _MARKERS.items() if isinstance(value, base)), None)
         if marker == "{}":
@@ -107,8 +117,20 @@ class _Freezer:
                 out += (OPEN, "obj", cls.__name__)
                 self._pairs(attrs.items(), out, depth, False)
                 out.append(CLOSE)
+            elif cls is object:   # a bare sentinel: it has no state to leave out
+                out += (OPEN, "<>", "object", CLOSE)
+            elif cls is range or isinstance(value, enum.Enum):   # its repr is all of it
+                out += (OPEN, "<>", repr(value), CLOSE)
             else:
+                self.lossy = True
                 out += (OPEN, "<>", cls.__name__, CLOSE)
+
+    def _primitive(self, value, out):
+        """By creation order in the execution: stable across runs, unlike ``id``."""
+        serial = getattr(value, "_serial", 0)
+        if not serial:   # made outside any execution: not told apart from another
+            self.lossy = True
+        out += (OPEN, "<>", f"#{serial}", value._kind, CLOSE)
 
     def _pairs(self, items, out, depth, frozen_keys):
         """``((key, value), ...)``: a dict's keys are frozen, attribute names are not."""
@@ -145,6 +167,13 @@ def _named(cls):
             and cls.__getattribute__ is object.__getattribute__):
         return _THREAD
     return _OTHER
+
+
+def _length(value):
+    try:
+        return len(value)
+    except Exception:  # noqa: BLE001 - a target's __len__ may raise; then it is not cut
+        return 0
 
 
 def nested(key):

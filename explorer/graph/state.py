@@ -9,7 +9,10 @@ same code while its one running thread holds the big lock). It is made of
   whether it can run, or ``done``/``raised``; with the locals of its frames
   outside the explorer (code, modules and functions left out; labels show
   only the target file's frames), the value a pending memory write is about
-  to store and, once its body returned, its result;
+  to store, the values its memory accesses handed it since its last write
+  or synchronization (``s.a + s.b`` holds ``s.a`` on the value stack, where
+  no frame shows it, while it waits to read ``s.b``) and, once its body
+  returned, its result;
 * the state of every primitive an executed operation touched (``xp_state()``
   of locks, semaphores, events, barriers, conditions, queues), keyed by its
   creation order in the execution;
@@ -34,6 +37,7 @@ cost of a step).
 import sys
 import types
 
+from ..instrument.location import Location
 from ..primitives.base import Primitive
 from ..runtime.sites import _PKG, short
 
@@ -67,13 +71,15 @@ class StateRecorder:
         self.keys = []
         self.steps = []
         self.loops = []       # (index in keys, step): a spinning thread's iteration
+        self.held = {}        # tid -> ops whose values the thread may still hold, unstored
+        self.exact = True     # the last key kept every value whole (see freeze.py)
 
     def at_yield_point(self, ex):
         """Execution observer: every thread of ``ex`` is parked; take the state."""
         trace = ex.trace
         if len(trace) > len(self.steps):
             tid, op = trace[-1]
-            self.executed(ex.threads[tid].name, op)
+            self.executed(ex.threads[tid], op)
         self.keys.append(self.state(ex.threads))
         for t in ex.live:   # a spin the runtime blocked: a real run may still go round
             op = t.pending
@@ -81,13 +87,23 @@ class StateRecorder:
                 site = short(op.site) if op.site else "?"
                 self.loops.append((len(self.keys) - 1, (t.name, op.kind, site)))
 
-    def executed(self, thread_name, op):
-        """Note one executed operation (its primitive joins the state)."""
+    def exact_key(self):
+        """The last state's key if it left nothing out (for state matching), else None."""
+        return self.keys[-1] if self.exact and self.keys else None
+
+    def executed(self, t, op):
+        """Note one operation of thread ``t`` (its primitive joins the state; a value
+        it hands over is held until the thread writes or synchronizes)."""
         obj = op.obj
         if isinstance(obj, Primitive) and id(obj) not in self.objects:
             self.objects[id(obj)] = (obj._serial, obj)
             self._by_serial = sorted(self.objects.values(), key=_first)
-        self.steps.append((thread_name, op.kind, short(op.site) if op.site else "?"))
+        held = self.held
+        if op.kind != "read":
+            held.pop(t.tid, None)
+        if isinstance(obj, Location):
+            held.setdefault(t.tid, []).append(op)
+        self.steps.append((t.name, op.kind, short(op.site) if op.site else "?"))
 
     def state(self, threads):
         """The state key of ``threads`` (LogicalThread-like: name, pending, finished)."""
@@ -97,7 +113,8 @@ class StateRecorder:
         projection = module.__dict__.get("state") if module is not None else None
         if not isinstance(projection, types.FunctionType):
             projection = None
-        freeze = _Freezer(self.module_name, self._named).freeze
+        freezer = _Freezer(self.module_name, self._named)
+        freeze = freezer.freeze
         out = [OPEN, OPEN]
         for t in threads:
             self._thread(t, freeze, projection is None, out)
@@ -106,6 +123,7 @@ class StateRecorder:
             out += (OPEN, "state")
             _project(projection, freeze, out)
             out += _CLOSE2
+            self.exact = False   # a projection leaves out what the model's author chose
             return tuple(out)
         out.append(OPEN)
         for serial, o in self._by_serial:
@@ -115,6 +133,7 @@ class StateRecorder:
         out.append(CLOSE)
         self._globals(module, freeze, out)
         out.append(CLOSE)
+        self.exact = not freezer.lossy
         return tuple(out)
 
     def _thread(self, t, freeze, with_locals, out):
@@ -145,6 +164,9 @@ class StateRecorder:
             return
         out += (OPEN, t.name, op.kind, where, ready, OPEN)
         self._frames(t, freeze, out)
+        held = self.held.get(t.tid)
+        if held:
+            _held(held, freeze, out)
         out += returned or ()
         out += _CLOSE2
 
@@ -172,7 +194,7 @@ class StateRecorder:
         out.append(CLOSE)
 
     def _frames(self, t, freeze, out):
-        """``(function, line, locals, in the target file)`` per frame, outermost first."""
+        """``(function, bytecode offset, locals, in the target file)`` per frame, outermost first."""
         glet = getattr(t, "glet", None)
         f = glet.gr_frame if glet is not None else getattr(t, "frame", None)
         frames = []   # frozen innermost first (the memo's order), then written reversed
@@ -186,7 +208,7 @@ class StateRecorder:
                 f = f.f_back
                 continue
             if role is _USER:
-                frame = [OPEN, code.co_name, f.f_lineno, OPEN]
+                frame = [OPEN, code.co_name, f.f_lasti, OPEN]   # lasti: where in the line
                 _locals(f.f_locals, freeze, frame)
                 frame += (CLOSE, code.co_filename == path, CLOSE)
                 frames.append(frame)
@@ -243,6 +265,18 @@ def _locals(names, freeze, out):
             out.append(CLOSE)
 
 
+def _held(ops, freeze, out):
+    """A ``<held>`` pseudo-frame: ``("read LOCATION", value)`` per value handed over."""
+    out += (OPEN, "<held>", 0, OPEN)
+    for op in ops:
+        value = getattr(op, "value", _NONE)   # unset: the access returned nothing
+        if value is not _NONE:
+            out += (OPEN, f"{op.kind} {op.obj.xp_name}")
+            freeze(value, out)
+            out.append(CLOSE)
+    out += (CLOSE, True, CLOSE)
+
+
 def _project(fn, freeze, out):
     frozen = []
     try:
@@ -291,6 +325,6 @@ def _position(pos):
         where = "" if pos[2] == "?:0" else f" @{pos[2]}"
         text = f"{name}: {pos[1]}{where}" + ("" if pos[3] else " (blocked)")
         frames = pos[4] if len(pos) > 4 else ()
-    shown = [f"{k}={show(v)}" for _fn, _line, names, mine in frames if mine
+    shown = [f"{k}={show(v)}" for _fn, _lasti, names, mine in frames if mine
              for k, v in names if not _opaque(v)]
     return text + (" [" + ", ".join(shown) + "]" if shown else "")

@@ -76,7 +76,16 @@ def _user_stack():
 
 
 def _announce(kind, loc, accesses, detail=None):
-    _step(Op(kind, loc, accesses, detail=detail))
+    op = Op(kind, loc, accesses, detail=detail)
+    _step(op)
+    return op
+
+
+def _result(op, value):
+    """Keep the value an access hands to the program on its op: until stored, it
+    lives only on the thread's value stack, which a state must still tell apart."""
+    op.value = value
+    return value
 
 
 def _item_accesses(loc, write):
@@ -149,7 +158,7 @@ def getattr_(obj, name):
     """``obj.name``: a read, unless it names a method, property, class or module."""
     if _current() is not None and _attr_tracked(obj, name) and not _holds_code(obj, name):
         loc = Location(obj, name, ATTR, stack=_user_stack())
-        _announce("read", loc, ((loc.key, READ),))
+        return _result(_announce("read", loc, ((loc.key, READ),)), getattr(obj, name))
     return getattr(obj, name)
 
 
@@ -184,14 +193,14 @@ def _item_holds_code(obj, key):
 
 def _item_op(kind, obj, key, source, detail=None):
     loc = Location(obj, _item_key(obj, key), ITEM, source, stack=_user_stack())
-    _announce(kind, loc, _item_accesses(loc, kind == "write"), detail)
+    return _announce(kind, loc, _item_accesses(loc, kind == "write"), detail)
 
 
 def getitem(obj, key, source):
     """``obj[key]``; immutable containers are not tracked."""
     if (_current() is not None and not isinstance(obj, _IMMUTABLE)
             and not _item_holds_code(obj, key)):
-        _item_op("read", obj, key, source)
+        return _result(_item_op("read", obj, key, source), obj[key])
     return obj[key]
 
 
@@ -228,8 +237,8 @@ class _Announced:
         obj = self.obj
         key = _item_key(obj, args[0]) if keyed and args else WHOLE
         loc = Location(obj, key, ITEM, self.source, atomic=True, stack=_user_stack())
-        _announce("write" if write else "read", loc, _item_accesses(loc, write), self.name)
-        return self.method(*args, **kwargs)
+        op = _announce("write" if write else "read", loc, _item_accesses(loc, write), self.name)
+        return _result(op, self.method(*args, **kwargs))
 
 
 def method(obj, name, source):
@@ -246,7 +255,8 @@ def contains(item, container, source):
     if _current() is not None and isinstance(container, (dict, set, list, deque)):
         key = _item_key(container, item) if isinstance(container, (dict, set)) else WHOLE
         loc = Location(container, key, ITEM, source, atomic=True, stack=_user_stack())
-        _announce("read", loc, _item_accesses(loc, False), "in")
+        return _result(_announce("read", loc, _item_accesses(loc, False), "in"),
+                       item in container)
     return item in container
 
 
@@ -343,7 +353,7 @@ def _globals_hooks(g):
 
     def announce(kind, name, detail=None):
         loc = Location(g, name, GLOBAL, stack=_user_stack())
-        _announce(kind, loc, ((loc.key, WRITE if kind == "write" else READ),), detail)
+        return _announce(kind, loc, ((loc.key, WRITE if kind == "write" else READ),), detail)
 
     def load(name):
         value = g.get(name, _MISSING)
@@ -351,9 +361,9 @@ def _globals_hooks(g):
             return builtin(name)
         if _current() is None or isinstance(value, _CODE_VALUES):
             return value
-        announce("read", name)
+        op = announce("read", name)
         value = g.get(name, _MISSING)
-        return builtin(name) if value is _MISSING else value
+        return builtin(name) if value is _MISSING else _result(op, value)
 
     def store(name, value):
         if _current() is not None:

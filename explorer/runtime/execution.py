@@ -26,15 +26,18 @@ class ChoicePoint:
         enabled: tids that can run, in creation order.
         current: tid that took the previous step (None at the start).
         pending: tid -> pending Op, for every live thread, blocked ones too.
+        state: the state key here when the observer takes exact states
+            (``explorer.graph.state``), else None.
     """
 
-    __slots__ = ("step", "enabled", "current", "pending")
+    __slots__ = ("step", "enabled", "current", "pending", "state")
 
-    def __init__(self, step, enabled, current, pending):
+    def __init__(self, step, enabled, current, pending, state=None):
         self.step = step
         self.enabled = enabled
         self.current = current
         self.pending = pending
+        self.state = state
 
 
 class Failure:
@@ -69,6 +72,7 @@ class Execution:
         self.on_deadlock = on_deadlock  # observer: describes a deadlock before teardown
         # observer.at_yield_point(ex): called whenever every thread is parked (before
         # the first step and after each one); it may read state, never change it.
+        # observer.exact_key(): that state's key for ``ChoicePoint.state``, or None.
         self.observer = observer
         self.max_steps = max_steps
         self.threads = []          # every logical thread, by tid
@@ -187,8 +191,9 @@ class Execution:
                     f"no end after {self.max_steps} steps: a spin loop or livelock "
                     "(a thread waiting for another without blocking)?", current, self.steps)
                 break
+            state = observer.exact_key() if observer is not None else None
             try:
-                tid = strategy.choose(ChoicePoint(self.steps, enabled, current, pending))
+                tid = strategy.choose(ChoicePoint(self.steps, enabled, current, pending, state))
             except Divergence as exc:
                 self.failure = Failure("nondeterminism", str(exc), current, self.steps)
                 break

@@ -38,7 +38,9 @@ class Op:
         waits_for: what a blocked thread waits on, for deadlock reports.
     """
 
-    __slots__ = ("kind", "obj", "accesses", "ready", "site", "detail", "waits_for", "yields")
+    # ``value``: set (only) by a memory access that hands a value to the program
+    __slots__ = ("kind", "obj", "accesses", "ready", "site", "detail", "waits_for", "yields",
+                 "value")
 
     def __init__(self, kind, obj=None, accesses=NO_ACCESS, ready=None, detail=None,
                  waits_for=None, yields=False):

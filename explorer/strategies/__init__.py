@@ -9,8 +9,10 @@ from .dfs import DFS
 from .dpor import DPOR
 from .randomized import PCT, Random
 from .replay import Replay
+from .stateful import Stateful
 
-STRATEGIES = {"dpor": DPOR, "dfs": DFS, "bounded": Bounded, "random": Random, "pct": PCT}
+STRATEGIES = {"dpor": DPOR, "dfs": DFS, "stateful": Stateful, "bounded": Bounded, "random": Random,
+              "pct": PCT}
 
 
 def make(name, **options):
@@ -18,4 +20,4 @@ def make(name, **options):
     return STRATEGIES[name](**options)
 
 
-__all__ = ["Bounded", "DFS", "DPOR", "PCT", "Random", "Replay", "STRATEGIES", "make"]
+__all__ = ["Bounded", "DFS", "DPOR", "PCT", "Random", "Replay", "STRATEGIES", "Stateful", "make"]
