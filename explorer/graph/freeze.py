@@ -117,6 +117,16 @@ class _Freezer:
                 out += (OPEN, "obj", cls.__name__)
                 self._pairs(attrs.items(), out, depth, False)
                 out.append(CLOSE)
+            elif cls is types.FunctionType:   # code, and the cells a closure carries
+                out += (OPEN, "fn", value.__qualname__, OPEN)
+                for cell in value.__closure__ or ():
+                    try:
+                        contents = cell.cell_contents
+                    except ValueError:   # a cell not filled yet
+                        out.append(None)
+                        continue
+                    self.freeze(contents, out, depth)
+                out += _CLOSE2
             elif cls is object:   # a bare sentinel: it has no state to leave out
                 out += (OPEN, "<>", "object", CLOSE)
             elif cls is range or isinstance(value, enum.Enum):   # its repr is all of it
@@ -197,6 +207,8 @@ def show(value):
     marker = value[0]
     if marker == "<>":
         return value[-1]
+    if marker == "fn":
+        return value[1]
     if marker == "obj":
         return f"{value[1]}(" + ", ".join(f"{k}={show(v)}" for k, v in value[2]) + ")"
     if marker == "{}":

@@ -34,6 +34,8 @@ garbage collection, where a nested key loses one level per collection: a
 graph of nested keys made every full collection walk all of them (half the
 cost of a step).
 """
+import bisect
+import dis
 import sys
 import types
 
@@ -202,13 +204,13 @@ class StateRecorder:
         path = self.path
         while f is not None:
             code = f.f_code
-            role = roles.get(id(code))
-            role = _role(code) if role is None else role[1]
+            entry = roles.get(id(code)) or _role(code)
+            role = entry[1]
             if role is _SKIP:
                 f = f.f_back
                 continue
             if role is _USER:
-                frame = [OPEN, code.co_name, f.f_lasti, OPEN]   # lasti: where in the line
+                frame = [OPEN, code.co_name, _instruction(entry, f.f_lasti), OPEN]
                 _locals(f.f_locals, freeze, frame)
                 frame += (CLOSE, code.co_filename == path, CLOSE)
                 frames.append(frame)
@@ -229,8 +231,21 @@ class StateRecorder:
 # a code object hashes its whole body; the entry holds the code, so the id stays its
 # own. Bounded: code made at run time (namedtuple, dataclasses) is new in every execution.
 _USER, _STORING, _SKIP = "user", "storing", "skip"
-_ROLES = {}   # id(code) -> (code, role)
+_ROLES = {}   # id(code) -> [code, role, offsets of its instructions (made when needed)]
 _ROLES_LIMIT = 10_000
+
+
+def _instruction(entry, lasti):
+    """The offset of the instruction a frame is in: where in its line it waits.
+
+    ``f_lasti`` alone is not stable: once CPython specializes an instruction
+    (after the same code ran a few times, in earlier executions) a call made
+    from it leaves ``f_lasti`` on its last inline cache entry instead.
+    """
+    starts = entry[2]
+    if starts is None:
+        starts = entry[2] = [i.offset for i in dis.get_instructions(entry[0])]
+    return starts[bisect.bisect_right(starts, lasti) - 1] if starts else lasti
 
 
 def _role(code):
@@ -244,8 +259,8 @@ def _role(code):
         role = _SKIP
     if len(_ROLES) >= _ROLES_LIMIT:
         _ROLES.clear()
-    _ROLES[id(code)] = (code, role)
-    return role
+    entry = _ROLES[id(code)] = [code, role, None]
+    return entry
 
 
 def _first(pair):
