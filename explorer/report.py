@@ -58,8 +58,9 @@ def _user_traceback(text):
 
 def explore_text(result):
     status = "complete" if result.complete else "INCOMPLETE (budget or interrupt)"
-    head = (f"explorer: {result.target} with {result.strategy}: {result.executions} executions, "
-            f"{result.steps} steps, {len(result.states)} states, {status} "
+    cut = f" (+{result.pruned} cut short)" if result.pruned else ""
+    head = (f"explorer: {result.target} with {result.strategy}: {result.executions} executions"
+            f"{cut}, {result.steps} steps, {len(result.states)} states, {status} "
             f"({result.elapsed_s:.2f} s)")
     lines = [head, "outcomes:" if result.outcomes else "outcomes: none returned"]
     for count, record in (entry for _, entry in sorted(result.outcomes.items())):

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT
 
-SUMMARY = re.compile(r"^explorer: (\S+) with (\S+): (\d+) executions, .*?, "
+SUMMARY = re.compile(r"^explorer: (\S+) with (\S+): (\d+) executions(?: \(\+\d+ cut short\))?, .*?, "
                      r"(complete|INCOMPLETE)")
 OUTCOME = re.compile(r"^  (.*)  x(\d+)$")
 FAILURE = re.compile(r"^  ([a-z-]+): (.*?)(?: \.\.\.)?$")
