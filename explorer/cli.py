@@ -38,8 +38,9 @@ def _parser():
     e.add_argument("--json", action="store_true")
     e.add_argument("--graph", metavar="OUT.{dot,svg,png,graphml,json}",
                    help="draw the first deadlock's wait-for graph (its timeline goes to "
-                        "OUT.timeline.svg), else the first lock-order cycle, else a note; "
-                        ".graphml/.json: the state graph, for networkx")
+                        "OUT.timeline.svg), else the first lock-order cycle, else the "
+                        "state graph (summarised when big); .graphml/.json: the whole "
+                        "state graph, for networkx")
     e.add_argument("--report")
     e.add_argument("--all-failures", action="store_true")
     e.add_argument("--granularity", choices=["sync", "memory"], default="memory")

@@ -161,10 +161,13 @@ def to_dot(g, title=None):
 
 
 def result_dot(result):
-    """DOT of an exploration's state graph, summarised when big (for ``--graph``)."""
+    """DOT of an exploration's state graph, summarised when big (``--graph`` when no
+    deadlock or lock cycle was found)."""
     small, note = summary_graph(result.graph.to_networkx())
     title = note or (f"{result.target}: {len(result.graph)} states, "
                      f"{len(result.graph.edges)} transitions")
+    if result.states_partial:
+        title += " (the first executions' states only)"
     return to_dot(small, title)
 
 

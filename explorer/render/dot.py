@@ -8,6 +8,7 @@ was found. :func:`write_graph` is the one place that chooses.
 import os
 
 from ..atomic import write_atomic
+from ..graph.stategraph import result_dot
 from .deadlock import CYCLE_COLOR, deadlock_dot
 from .timeline import timeline_svg
 from .tools import NoRenderer, digraph, format_of, render
@@ -29,7 +30,7 @@ def write_graph(result, path):
         notes.append(f"wrote the interleaving's timeline to {stem}.timeline.svg")
     else:
         inversion = _first(result, "lock-order-inversion")
-        source = lock_order_dot(inversion) if inversion is not None else note_dot(result)
+        source = lock_order_dot(inversion) if inversion is not None else result_dot(result)
     notes.insert(0, _write(source, path))
     return notes
 
@@ -67,15 +68,4 @@ def lock_order_dot(record):
                  f"takes at {edge['taken_at']}")
         dot.edge(ids[edge["from"]], ids[edge["to"]], label=label, color=CYCLE_COLOR,
                  fontcolor=CYCLE_COLOR, penwidth="2.5", style="bold")
-    return dot.source
-
-
-def note_dot(result):
-    """A one-node picture saying that no deadlock or lock cycle was found."""
-    dot = digraph("note", f"{result.target}: {result.executions} executions")
-    text = "no deadlock and no lock-order inversion found"
-    if result.failure_records:
-        kinds = sorted({r.failure.kind for r in result.failure_records})
-        text += "\n(other failures: " + ", ".join(kinds) + ")"
-    dot.node("note", text, shape="note")
     return dot.source
