@@ -1,4 +1,5 @@
 """Stateful search: cut at known states, and still every state, transition and outcome."""
+import io
 import json
 import random
 import textwrap
@@ -126,11 +127,22 @@ def test_lossy_images_are_flagged():
         return freezer.lossy
     assert lossy(list(range(40)))                  # cut at MAX_ITEMS
     assert lossy([[[[[[1]]]]]])                    # cut at MAX_DEPTH
-    assert lossy(open)                             # shown by its type only
-    assert lossy(iter([1, 2]))                     # a position no image shows
+    assert lossy(io.StringIO())                    # shown by its type only
+    assert lossy(x for x in [1, 2])                # a generator's position: not shown
     sentinel, n = object(), 3
     assert not lossy([1, "a", (2.0, None), {"k": {1, 2}}, range(3), sentinel])
     assert not lossy(lambda: n)                    # code and its cells
+    assert not lossy([zip(iter([1, 2]), "ab"), enumerate(()), map(len, ["a"])])
+
+
+def test_iterators_show_where_they_stand():
+    def image(value):
+        out = []
+        _Freezer("nomodule", {}).freeze(value, out)
+        return tuple(out)
+    first, second = iter([1, 1]), iter([1, 1])
+    next(second)
+    assert image(first) != image(second)
 
 
 def test_states_that_leave_something_out_are_never_matched(tmp_path):

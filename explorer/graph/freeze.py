@@ -30,6 +30,12 @@ _NONE = object()
 _MARKERS = {list: "[]", tuple: "()", dict: "{}", set: "set", frozenset: "set", deque: "deque"}
 # Never atoms of a key: freeze shows both by their type's name.
 OPEN, CLOSE = ..., NotImplemented
+# Built-in iterators (a comprehension's ``.0``, ``it = iter(xs)``): their position is
+# state no frame shows, and ``__reduce__`` gives it (the sequence and an index).
+_ITERATORS = frozenset(type(it) for it in (
+    iter([]), iter(()), iter(range(0)), iter(range(2 ** 64)), iter(""), iter({}),
+    iter({}.values()), iter({}.items()), iter(set()), reversed([]), zip(), enumerate(()),
+    map(len, ()), filter(None, ())))
 _CLOSE2 = (CLOSE, CLOSE)
 
 
@@ -127,6 +133,11 @@ class _Freezer:
                         continue
                     self.freeze(contents, out, depth)
                 out += _CLOSE2
+            elif cls in _ITERATORS:   # where it stands: what pickling it would keep
+                self._iterator(value, cls, out, depth)
+            elif cls is types.BuiltinFunctionType and isinstance(
+                    getattr(value, "__self__", None), (types.ModuleType, type(None))):
+                out += (OPEN, "<>", value.__qualname__, CLOSE)   # len, math.floor: no state
             elif cls is object:   # a bare sentinel: it has no state to leave out
                 out += (OPEN, "<>", "object", CLOSE)
             elif cls is range or isinstance(value, enum.Enum):   # its repr is all of it
@@ -134,6 +145,18 @@ class _Freezer:
             else:
                 self.lossy = True
                 out += (OPEN, "<>", cls.__name__, CLOSE)
+
+    def _iterator(self, value, cls, out, depth):
+        try:
+            _rebuild, args, *position = value.__reduce__()
+        except Exception:  # noqa: BLE001 - not reducible here: shown by type, inexact
+            self.lossy = True
+            out += (OPEN, "<>", cls.__name__, CLOSE)
+            return
+        out += (OPEN, "iter", cls.__name__)
+        for part in args + tuple(position):   # not nested deeper: zip(iter(a), iter(b))
+            self.freeze(part, out, depth)
+        out.append(CLOSE)
 
     def _primitive(self, value, out):
         """By creation order in the execution: stable across runs, unlike ``id``."""
@@ -209,6 +232,8 @@ def show(value):
         return value[-1]
     if marker == "fn":
         return value[1]
+    if marker == "iter":
+        return f"<{value[1]}>"
     if marker == "obj":
         return f"{value[1]}(" + ", ".join(f"{k}={show(v)}" for k, v in value[2]) + ")"
     if marker == "{}":
