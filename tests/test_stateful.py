@@ -224,3 +224,38 @@ def test_command_line_takes_the_stateful_strategy(capsys):
     assert code == 1 and data["strategy"] == "stateful" and data["complete"]
     assert {f["kind"] for f in data["failures"]} >= {"deadlock"}
     assert data["visited_states"] > 0 and data["states"] > 0
+
+
+@pytest.mark.parametrize("source", [
+    """
+    import threading
+    class Counter:
+        value = 0
+    def bump():
+        v = Counter.value
+        Counter.value = v + 1
+    def main():
+        ts = [threading.Thread(target=bump) for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return Counter.value
+    """,
+    """
+    import threading
+    RESULTS = []
+    def work(i):
+        RESULTS.append(i)
+    def main():
+        ts = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return tuple(RESULTS)
+    """], ids=["class attribute", "upper-case global"])
+def test_shared_state_outside_instances_and_locals_is_state(tmp_path, source):
+    path = write(tmp_path, source)
+    assert set(explore(path, "stateful").outcomes) == set(explore(path, "dpor").outcomes)
+    assert len(explore(path, "dpor").outcomes) == 2

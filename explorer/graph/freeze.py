@@ -232,6 +232,8 @@ def show(value):
         return value[-1]
     if marker == "fn":
         return value[1]
+    if marker == "cls":
+        return "class(" + ", ".join(f"{k}={show(v)}" for k, v in value[1]) + ")"
     if marker == "iter":
         return f"<{value[1]}>"
     if marker == "obj":

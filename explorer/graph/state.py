@@ -173,22 +173,28 @@ class StateRecorder:
         out += _CLOSE2
 
     def _globals(self, module, freeze, out):
-        """``((name, frozen value), ...)`` of the module's data globals.
+        """``((name, frozen value), ...)`` of the module's data globals, and the data
+        attributes of its classes (``Counter.value += 1`` is shared state too).
 
-        Private and UPPER-case names are sorted out once per set of names: the
-        module's dict holds the explorer's hooks and the imports besides the data.
+        Private names are sorted out once per set of names: the module's dict
+        holds the explorer's hooks and the imports besides the data. UPPER-case
+        names stay (a constant is the same in every state; a "constant" list
+        that threads append to is not).
         """
         out.append(OPEN)
         if module is not None:
             scope = module.__dict__
             names = tuple(scope)
             if names != self._data_names[0]:
-                self._data_names = (names, [k for k in names if k[:1] != "_" and not k.isupper()])
+                self._data_names = (names, [k for k in names if k[:1] != "_"])
             for k in self._data_names[1]:
                 v = scope[k]
                 cls = type(v)
                 if cls in _SCALAR_TYPES:
                     out += (OPEN, k, v, CLOSE)
+                elif isinstance(v, type):
+                    if v.__module__ == self.module_name:
+                        _class_data(k, v, freeze, out)
                 elif cls not in _CODE_TYPES and not isinstance(v, _CODE):
                     out += (OPEN, k)
                     freeze(v, out)
@@ -280,6 +286,19 @@ def _locals(names, freeze, out):
             out.append(CLOSE)
 
 
+def _class_data(name, cls, freeze, out):
+    """``(Class, ((attribute, value), ...))`` for the class's data attributes, if any."""
+    data = [(k, v) for k, v in vars(cls).items()
+            if k[:2] != "__" and not callable(v) and not hasattr(type(v), "__get__")]
+    if data:
+        out += (OPEN, name, OPEN, "cls", OPEN)
+        for k, v in data:
+            out += (OPEN, k)
+            freeze(v, out)
+            out.append(CLOSE)
+        out += (CLOSE, CLOSE, CLOSE)
+
+
 def _held(ops, freeze, out):
     """A ``<held>`` pseudo-frame: ``("read LOCATION", value)`` per value handed over."""
     out += (OPEN, "<held>", 0, OPEN)
@@ -313,7 +332,8 @@ def describe(key):
     names = [p[0] for p in positions]
     for kind, serial, value in prims:
         lines.append(f"{kind}#{serial}: {_primitive(kind, value, names)}")
-    lines.extend(f"{k} = {show(v)}" for k, v in globs if not _opaque(v))
+    lines.extend(f"{k} = {show(v)}" for k, v in globs
+                 if not _opaque(v) and not (k.isupper() and isinstance(v, str)))
     return "\n".join(lines)
 
 
