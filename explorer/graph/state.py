@@ -16,14 +16,21 @@ same code while its one running thread holds the big lock). It is made of
 * the state of every primitive an executed operation touched (``xp_state()``
   of locks, semaphores, events, barriers, conditions, queues), keyed by its
   creation order in the execution;
-* the target module's data globals (names in UPPER case are constants).
+* the target module's data globals and its classes' data attributes.
 
 A target may define ``def state(): ...``; its return value then replaces
 the locals, primitives and globals (thread positions stay), which keeps
 teaching graphs small. Values are frozen: containers by content,
 instances of the target's own classes (and futures) by their attributes,
-threads by name, any other object by its type name only (never its ``id``,
-which differs between runs).
+threads by name, primitives by creation order, built-in iterators by where
+they stand, functions by name and closure cells, any other object by its
+type name only (never its ``id``, which differs between runs).
+
+A key that shows something by its type only, or cuts a container short, is
+not exact (:meth:`StateRecorder.exact_key` is then None): the state graph
+keeps it, but a search must not take two such states for one
+(``strategies/stateful.py``). Frames are placed by the instruction they wait
+in, so two waits on one line stay apart.
 
 A key is one flat tuple: the nested tuple ``(a, (b, c))`` is written
 ``OPEN a OPEN b c CLOSE CLOSE`` (:func:`nested` reads it back; a set stays
