@@ -122,3 +122,22 @@ def test_seeded_runs_are_reproducible(strategy):
     assert first["seed"] == 5
     assert run(5) == first
     assert run(6) != first
+
+
+# -- dpor at memory granularity, where only real conflicts are reversed ----------
+
+@pytest.mark.parametrize("spec, outcomes", [
+    # a release decides what a non-blocking acquire or locked() sees
+    ("locks.py::try_acquire", {"([False], False)", "([True], False)"}),
+    # the run stops at main's assertion: the worker's acquire was never seen,
+    # yet it can come first
+    ("raises.py::assertion", {"['worker']"}),
+])
+def test_dpor_at_memory_granularity_finds_what_dfs_finds(spec, outcomes):
+    path = os.path.join(ROOT, "tests", "programs", spec)
+    dpor = api.explore(path, "dpor", check_replay=False)
+    dfs = api.explore(path, "dfs", check_replay=False)
+    assert dpor.complete and dfs.complete
+    assert set(dpor.outcomes) == set(dfs.outcomes) == outcomes
+    kinds = lambda r: {f.failure.kind for f in r.failure_records} - {"data-race", "lost-update"}
+    assert kinds(dpor) == kinds(dfs)

@@ -2,14 +2,29 @@
 
 An acquire is one operation: enabled when the lock is free (or, for a
 non-blocking or timed acquire, always: it may fail). A release is a
-happens-before edge only; see ``runtime/ops.py`` for why it does not
-conflict with anything.
+happens-before edge; see ``runtime/ops.py`` for why it does not conflict
+with a blocking acquire (which waits for it). It does conflict with what
+reads whether the lock is held without waiting: ``locked()`` and an acquire
+that may fail, whose result depends on which of the two came first.
 """
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, READ, RELEASE, WRITE, Op
 from .base import Primitive, check_timeout, me, owner_tid
 
 _ACQ = ACQUIRE | WRITE
+_HELD = "held"   # (lock, _HELD): whether it is held, as read without waiting
+
+
+def _acquiring(lock, may_fail):
+    return ((lock, _ACQ), ((lock, _HELD), READ)) if may_fail else ((lock, _ACQ),)
+
+
+def _releasing(lock):
+    return ((lock, RELEASE), ((lock, _HELD), WRITE))
+
+
+def _reading(lock):
+    return ((lock, READ), ((lock, _HELD), READ))
 
 
 class Lock(Primitive):
@@ -31,7 +46,7 @@ class Lock(Primitive):
         check_timeout(timeout, blocking)
         self._live()
         may_fail = not blocking or timeout != -1
-        kernel.step(Op("acquire", self, ((self, _ACQ),),
+        kernel.step(Op("acquire", self, _acquiring(self, may_fail),
                        None if may_fail else self._free, waits_for=self))
         if self._owner is None:
             self._owner = me() or True
@@ -42,12 +57,12 @@ class Lock(Primitive):
         self._live()
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
-        kernel.step(Op("release", self, ((self, RELEASE),)))
+        kernel.step(Op("release", self, _releasing(self)))
         self._owner = None
 
     def locked(self):
         self._live()
-        kernel.step(Op("locked", self, ((self, READ),)))
+        kernel.step(Op("locked", self, _reading(self)))
         return self._owner is not None
 
     __enter__ = acquire
@@ -94,7 +109,7 @@ class RLock(Primitive):
             self._count += 1
             return True
         may_fail = not blocking or timeout != -1
-        kernel.step(Op("acquire", self, ((self, _ACQ),),
+        kernel.step(Op("acquire", self, _acquiring(self, may_fail),
                        None if may_fail else self._free, waits_for=self))
         if self._owner is None:
             self._owner, self._count = t, 1
@@ -109,7 +124,7 @@ class RLock(Primitive):
             kernel.step(Op("release", self))
             self._count -= 1
             return
-        kernel.step(Op("release", self, ((self, RELEASE),)))
+        kernel.step(Op("release", self, _releasing(self)))
         self._owner, self._count = None, 0
 
     __enter__ = acquire
@@ -119,7 +134,7 @@ class RLock(Primitive):
 
     def locked(self):
         self._live()
-        kernel.step(Op("locked", self, ((self, READ),)))
+        kernel.step(Op("locked", self, _reading(self)))
         return self._owner is not None
 
     def _is_owned(self):
@@ -130,7 +145,7 @@ class RLock(Primitive):
         if self._owner is not (me() or True):
             raise RuntimeError("cannot release un-acquired lock")
         count = self._count
-        kernel.step(Op("release", self, ((self, RELEASE),)))
+        kernel.step(Op("release", self, _releasing(self)))
         self._owner, self._count = None, 0
         return count
 

@@ -239,10 +239,18 @@ def _scan(ex, tid, start):
 
 
 def _balanced(accesses, held):
-    """Track acquires released again; False at any other WRITE or RELEASE."""
+    """Track acquires released again; False at any other WRITE or RELEASE.
+
+    A lock's release also writes ``(lock, "held")`` (``primitives/lock.py``):
+    that is the same release, not another effect.
+    """
+    released = ()
     for key, mode in accesses:
         if mode & RELEASE and key in held:
             held.discard(key)
+            released = key
+        elif mode & WRITE and type(key) is tuple and key[0] is released:
+            continue
         elif mode & WRITE and mode & ACQUIRE:
             held.add(key)
         elif mode & (WRITE | RELEASE):

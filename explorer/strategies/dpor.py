@@ -34,6 +34,7 @@ from .wakeup import Names, Sequence, WakeupTree
 
 _CONFLICT = READ | WRITE
 _EVERYTHING = (("*every step*", WRITE),)
+_UNCAUGHT = ("exception", "assertion")   # failure kinds that stop a run in one thread
 
 
 class _Event:
@@ -182,13 +183,18 @@ class DPOR(Strategy):
             return
         final = execution.final
         exit_event = self._program_exit()
+        failed = self._failed_thread(execution)
         for tid, op in final.pending.items():
             if op is None:  # the thread stopped the run (it raised)
                 continue
+            clock = self._clocks.get(tid, [])
             self._race_pending(tid, op)
-            if exit_event is not None and exit_event.index not in self._blocked.get(id(op), ()):
-                # the program's exit kills daemon threads: it conflicts with their next step
-                self._reverse(exit_event, tid, op, self._clocks.get(tid, []), [exit_event])
+            stop = exit_event or (failed is not None and self._first_concurrent(failed, tid))
+            if stop and stop.tid != tid and stop.index not in self._blocked.get(id(op), ()):
+                # the program's exit kills daemon threads: it conflicts with their next
+                # step; an uncaught error ended the run before the others went on: what
+                # they do next may race with any step of the failed thread they did not see
+                self._reverse(stop, tid, op, clock, [stop])
 
     def _program_exit(self):
         """The main thread's exit event, when the program ended with it."""
@@ -196,6 +202,20 @@ class DPOR(Strategy):
         if events and events[-1].tid == 0 and events[-1].op.kind == "exit":
             return events[-1]
         return None
+
+    @staticmethod
+    def _failed_thread(execution):
+        """The thread whose uncaught error ended the run, if one did."""
+        failure = execution.failure
+        return failure.tid if failure is not None and failure.kind in _UNCAUGHT else None
+
+    def _first_concurrent(self, failed, tid):
+        """The first event of thread ``failed`` that thread ``tid`` could have come
+        before: after ``tid`` was born, not ordered before its next step."""
+        clock = self._clocks.get(tid, [])
+        born = self._born[tid]
+        return next((e for e in self._events[born:] if e.tid == failed and not _hb(e, clock)),
+                    None)
 
     # -- dependence ----------------------------------------------------------
     def _accesses(self, op):
