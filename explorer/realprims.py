@@ -162,9 +162,11 @@ class Condition(Primitive):
 
     def _reset(self):
         self._waiters = []
+        self._tids = {}    # waiter lock -> tid, while its thread is inside wait()
+        self._woken = []
 
     def xp_state(self):
-        return len(self._waiters)
+        return tuple(self._tids[w] for w in self._waiters), tuple(sorted(self._woken))
 
     def __enter__(self):
         return self._lock.__enter__()
@@ -183,7 +185,9 @@ class Condition(Primitive):
         waiter.acquire()
         kernel.step(Op("wait", self, ((self, _RW),)))
         self._waiters.append(waiter)
+        self._tids[waiter] = tid = owner_tid(me())
         saved = self._lock._release_save()
+        notified = False
         try:
             if timeout is None:
                 kernel.step(Op("wake", self, ((self, ACQUIRE),), lambda: not waiter.locked(),
@@ -193,9 +197,12 @@ class Condition(Primitive):
             notified = waiter.acquire(False)
             if not notified and waiter in self._waiters:
                 self._waiters.remove(waiter)
-            return notified
         finally:
             self._lock._acquire_restore(saved)
+            if notified:   # woken until it holds the lock again
+                self._woken.remove(tid)
+            self._tids.pop(waiter, None)
+        return notified
 
     def wait_for(self, predicate, timeout=None):
         result = predicate()
@@ -212,6 +219,7 @@ class Condition(Primitive):
         kernel.step(Op("notify", self, ((self, _RW),), detail=n))
         woken, self._waiters = self._waiters[:n], self._waiters[n:]
         for waiter in woken:
+            self._woken.append(self._tids[waiter])
             waiter.release()
 
     def notify_all(self):

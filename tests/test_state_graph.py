@@ -22,7 +22,7 @@ SIZES = [
     ("pipeline_lock", 37, 48), ("pipeline_queue", 55, 76), ("pipeline_queue_hang", 47, 67),
     ("two_locks", 71, 107), ("timer", 23, 26), ("join", 9, 8), ("thread_start", 8, 7),
     ("daemon_thread", 14, 16), ("self_deadlock", 5, 4), ("self_deadlock_fixed", 12, 11),
-    ("busy_wait", 26, 41), ("bounded_buffer", 147, 221), ("barrier", 844, 1580),
+    ("busy_wait", 26, 41), ("bounded_buffer", 147, 221), ("barrier", 1116, 2146),
     ("philosophers", 612, 1334), ("philosophers_fixed", 589, 1276),
     pytest.param("semaphore", 1406, 3359, marks=pytest.mark.slow),
 ]

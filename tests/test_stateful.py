@@ -1,6 +1,7 @@
 """Stateful search: cut at known states, and still every state, transition and outcome."""
 import io
 import json
+import os
 import random
 import textwrap
 
@@ -9,6 +10,7 @@ import pytest
 from explorer import api, cli
 from explorer.graph.freeze import _Freezer
 
+from conftest import ROOT
 from test_state_graph import model
 
 STATE_KINDS = {"deadlock", "assertion", "exception", "step-limit"}
@@ -259,3 +261,11 @@ def test_shared_state_outside_instances_and_locals_is_state(tmp_path, source):
     path = write(tmp_path, source)
     assert set(explore(path, "stateful").outcomes) == set(explore(path, "dpor").outcomes)
     assert len(explore(path, "dpor").outcomes) == 2
+
+
+@pytest.mark.parametrize("spec", ["barriers.py::arrival_order", "conditions.py::wait_timeout",
+                                  "conditions.py::wait_for_timeout", "locks.py::try_acquire"])
+def test_what_primitives_hand_back_is_state(spec):
+    """A barrier's index, a wait's True/False: held by a thread until it stores them."""
+    path = os.path.join(ROOT, "tests", "programs", spec)
+    assert set(explore(path, "stateful").outcomes) == set(explore(path, "dpor").outcomes)

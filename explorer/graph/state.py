@@ -227,8 +227,11 @@ class StateRecorder:
                 _locals(f.f_locals, freeze, frame)
                 frame += (CLOSE, code.co_filename == path, CLOSE)
                 frames.append(frame)
-            else:   # _STORING: a value about to be stored lives only here
-                value = f.f_locals.get("value", _NONE)
+            else:   # _STORING: a value about to be stored (or appended) lives only here
+                names = f.f_locals
+                value = names.get("value", _NONE)
+                if value is _NONE:
+                    value = names.get("args", _NONE)   # list.append(x): x is in args
                 if value is not _NONE:
                     frame = [OPEN, code.co_name, 0, OPEN, OPEN, "value"]
                     freeze(value, frame)
@@ -265,7 +268,7 @@ def _role(code):
     name = code.co_filename
     if name == _HOOKS:
         names = code.co_varnames + code.co_cellvars + code.co_freevars
-        role = _STORING if "value" in names else _SKIP
+        role = _STORING if "value" in names or "args" in names else _SKIP
     elif (not name.startswith(_PKG) or name == _FUTURES) and code.co_name != "<module>":
         role = _USER
     else:

@@ -7,7 +7,7 @@ import threading as _std
 
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, RELEASE, WRITE, Op
-from .base import Primitive
+from .base import Primitive, me, owner_tid
 
 BrokenBarrierError = _std.BrokenBarrierError
 _RW = WRITE | ACQUIRE | RELEASE
@@ -43,10 +43,12 @@ class Barrier(Primitive):
         self._gen = 0
         self._broken = False
         self._broken_gens = set()
+        self._indices = {}   # tid -> index, of threads between arrival and passing
 
     def xp_state(self):
-        """Threads arrived in this round, and whether it is broken (state graphs)."""
-        return (self._count, self._broken)
+        """Threads arrived in this round, whether it is broken, and the index each
+        waiting thread will get (the arrival order decides it; state graphs)."""
+        return (self._count, self._broken, tuple(sorted(self._indices.items())))
 
     def wait(self, timeout=None):
         if timeout is None:
@@ -67,7 +69,12 @@ class Barrier(Primitive):
             self._count = 0
             self._gen += 1
             return index
-        return self._pass(index, gen, timeout)
+        tid = owner_tid(me())
+        self._indices[tid] = index
+        try:
+            return self._pass(index, gen, timeout)
+        finally:
+            self._indices.pop(tid, None)
 
     def _pass(self, index, gen, timeout):
         def released():

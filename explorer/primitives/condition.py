@@ -10,17 +10,18 @@ from collections import deque
 
 from ..runtime import kernel
 from ..runtime.ops import ACQUIRE, RELEASE, WRITE, Op
-from .base import Primitive
+from .base import Primitive, me, owner_tid
 from .lock import RLock
 
 _RW = WRITE | ACQUIRE | RELEASE
 
 
 class _Waiter:
-    __slots__ = ("notified",)
+    __slots__ = ("notified", "tid")
 
-    def __init__(self):
+    def __init__(self, tid):
         self.notified = False
+        self.tid = tid
 
 
 class Condition(Primitive):
@@ -36,10 +37,12 @@ class Condition(Primitive):
 
     def _reset(self):
         self._waiters = deque()
+        self._woken = []   # tids notified and not yet back from wait()
 
     def xp_state(self):
-        """How many threads wait to be notified (state graphs)."""
-        return len(self._waiters)
+        """Who waits to be notified, in order, and who was notified but has not yet
+        woken (either will return True; state graphs)."""
+        return tuple(w.tid for w in self._waiters), tuple(sorted(self._woken))
 
     def __enter__(self):
         return self._lock.__enter__()
@@ -54,7 +57,7 @@ class Condition(Primitive):
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
         self._live()
-        waiter = _Waiter()
+        waiter = _Waiter(owner_tid(me()))
         kernel.step(Op("wait", self, ((self, _RW),)))
         self._waiters.append(waiter)
         saved = self._lock._release_save()
@@ -69,9 +72,11 @@ class Condition(Primitive):
                     self._waiters.remove(waiter)
                 except ValueError:
                     pass
-            return waiter.notified
         finally:
             self._lock._acquire_restore(saved)
+            if waiter.notified:   # woken until it holds the lock again
+                self._woken.remove(waiter.tid)
+        return waiter.notified
 
     def wait_for(self, predicate, timeout=None):
         result = predicate()
@@ -88,7 +93,9 @@ class Condition(Primitive):
         kernel.step(Op("notify", self, ((self, _RW),), detail=n))
         waiters = self._waiters
         while waiters and n > 0:
-            waiters.popleft().notified = True
+            waiter = waiters.popleft()
+            waiter.notified = True
+            self._woken.append(waiter.tid)
             n -= 1
 
     def notify_all(self):
