@@ -159,18 +159,23 @@ def test_trace_dag_identifies_reordered_independent_steps():
 
 # -- random small programs: dpor against the brute-force count -----------------
 
-def random_program(rng, threads):
-    """Threads doing 1-2 of: read, write, locked read, locked write, locked increment."""
+def counting_statements(t, i, k):
+    """Read, write, locked read, locked write, locked increment."""
+    return [f"    v += x[{i}]", f"    x[{i}] = v + {t}",
+            f"    with L[{k}]:\n        v += x[{i}]",
+            f"    with L[{k}]:\n        x[{i}] = v + 1",
+            f"    with L[{k}]:\n        x[{i}] = x[{i}] + 1"]
+
+
+def random_program(rng, threads, statements=counting_statements, per_thread=(1, 2)):
+    """Threads doing ``per_thread`` random ``statements(t, i, k)`` on ``x[i]`` and ``L[k]``;
+    main starts and joins them and returns ``x``."""
     lines = ["import threading", "x = [0, 0]", "L = [threading.Lock(), threading.Lock()]", ""]
     for t in range(threads):
         lines += [f"def t{t}():", "    v = 0"]
-        for _ in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(*per_thread)):
             i, k = rng.randrange(2), rng.randrange(2)
-            lines.append(rng.choice([
-                f"    v += x[{i}]", f"    x[{i}] = v + {t}",
-                f"    with L[{k}]:\n        v += x[{i}]",
-                f"    with L[{k}]:\n        x[{i}] = v + 1",
-                f"    with L[{k}]:\n        x[{i}] = x[{i}] + 1"]))
+            lines.append(rng.choice(statements(t, i, k)))
     names = ", ".join(f"t{t}" for t in range(threads))
     lines += ["def main():", f"    ts = [threading.Thread(target=f) for f in ({names},)]",
               "    for t in ts:", "        t.start()", "    for t in ts:", "        t.join()",

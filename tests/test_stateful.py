@@ -11,6 +11,7 @@ from explorer import api, cli
 from explorer.graph.freeze import _Freezer
 
 from conftest import ROOT
+from test_dpor_counts import random_program as random_threads_program
 from test_state_graph import model
 
 STATE_KINDS = {"deadlock", "assertion", "exception", "step-limit"}
@@ -32,25 +33,20 @@ def write(tmp_path, source, name="prog.py"):
     return path
 
 
+def stateful_statements(t, i, k):
+    """Expressions with two shared reads, loops over equal items, nested locks."""
+    return ["    v += x[0] + x[1]", f"    x[{i}] = v + {t}",
+            f"    for d in (1, 1):\n        x[{i}] = x[{i}] + d",
+            f"    with L[{k}]:\n        v += x[{i}]",
+            f"    with L[{k}]:\n        x[{i}] = x[0] - x[1]",
+            f"    with L[{k}]:\n        with L[{1 - k}]:\n            x[{i}] += 1"]
+
+
 def random_program(rng):
-    """2-3 threads; expressions with two shared reads, loops over equal items, locks."""
-    lines = ["import threading", "x = [0, 0]", "L = [threading.Lock(), threading.Lock()]", ""]
+    """2 threads of 1-2 statements or 3 threads of one."""
     threads = rng.choice((2, 3))
-    for t in range(threads):
-        lines += [f"def t{t}():", "    v = 0"]
-        for _ in range(rng.randint(1, 2) if threads == 2 else 1):
-            i, k = rng.randrange(2), rng.randrange(2)
-            lines.append(rng.choice([
-                "    v += x[0] + x[1]", f"    x[{i}] = v + {t}",
-                f"    for d in (1, 1):\n        x[{i}] = x[{i}] + d",
-                f"    with L[{k}]:\n        v += x[{i}]",
-                f"    with L[{k}]:\n        x[{i}] = x[0] - x[1]",
-                f"    with L[{k}]:\n        with L[{1 - k}]:\n            x[{i}] += 1"]))
-    names = ", ".join(f"t{t}" for t in range(threads))
-    lines += ["def main():", f"    ts = [threading.Thread(target=f) for f in ({names},)]",
-              "    for t in ts:", "        t.start()", "    for t in ts:", "        t.join()",
-              "    return tuple(x)", ""]
-    return "\n".join(lines)
+    return random_threads_program(rng, threads, stateful_statements,
+                                  (1, 2) if threads == 2 else (1, 1))
 
 
 def kinds(result):

@@ -96,8 +96,6 @@ class _Freezer:
             out += (OPEN, "<>", cls.__name__, CLOSE)
             return
         depth += 1
-        if hasattr(value, "__len__") and _length(value) > MAX_ITEMS:
-            self.lossy = True
         marker = _MARKERS.get(cls) or next(
             (m for base, m in _MARKERS.items() if isinstance(value, base)), None)
         if marker == "{}":
@@ -106,11 +104,11 @@ class _Freezer:
             out.append(CLOSE)
         elif marker == "set":   # one atom; its items nested, as they are shown
             out += (OPEN, "set", frozenset([self._alone(x, depth)
-                                            for x in islice(value, MAX_ITEMS)]), CLOSE)
+                                            for x in self._first_items(value)]), CLOSE)
         elif marker is not None:
             out += (OPEN, marker, OPEN)
             freeze = self.freeze
-            for x in islice(value, MAX_ITEMS):
+            for x in self._first_items(value):
                 if type(x) in _SCALAR_TYPES:
                     out.append(x)
                 else:
@@ -169,7 +167,7 @@ class _Freezer:
         """``((key, value), ...)``: a dict's keys are frozen, attribute names are not."""
         out.append(OPEN)
         freeze = self.freeze
-        for k, v in islice(items, MAX_ITEMS):
+        for k, v in self._first_items(items):
             out.append(OPEN)
             if frozen_keys:
                 freeze(k, out, depth)
@@ -178,6 +176,15 @@ class _Freezer:
             freeze(v, out, depth)
             out.append(CLOSE)
         out.append(CLOSE)
+
+    def _first_items(self, iterable):
+        """The first ``MAX_ITEMS`` items; ``lossy`` if there are more (counted by
+        iterating, never by a ``__len__`` the target may have written)."""
+        items = list(islice(iterable, MAX_ITEMS + 1))
+        if len(items) > MAX_ITEMS:
+            self.lossy = True
+            del items[MAX_ITEMS:]
+        return items
 
     def _alone(self, value, depth):
         """The image of a set's item, nested: built in the set's order, the frozenset
@@ -200,13 +207,6 @@ def _named(cls):
             and cls.__getattribute__ is object.__getattribute__):
         return _THREAD
     return _OTHER
-
-
-def _length(value):
-    try:
-        return len(value)
-    except Exception:  # noqa: BLE001 - a target's __len__ may raise; then it is not cut
-        return 0
 
 
 def nested(key):

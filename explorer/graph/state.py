@@ -310,14 +310,16 @@ def _class_data(name, cls, freeze, out):
 
 
 def _held(ops, freeze, out):
-    """A ``<held>`` pseudo-frame: ``("read LOCATION", value)`` per value handed over."""
+    """A ``<held>`` pseudo-frame: ``("read LOCATION", value)`` per value handed over
+    (none when no access returned anything: a write holds nothing)."""
+    handed = [op for op in ops if getattr(op, "value", _NONE) is not _NONE]
+    if not handed:
+        return
     out += (OPEN, "<held>", 0, OPEN)
-    for op in ops:
-        value = getattr(op, "value", _NONE)   # unset: the access returned nothing
-        if value is not _NONE:
-            out += (OPEN, f"{op.kind} {op.obj.xp_name}")
-            freeze(value, out)
-            out.append(CLOSE)
+    for op in handed:
+        out += (OPEN, f"{op.kind} {op.obj.xp_name}")
+        freeze(op.value, out)
+        out.append(CLOSE)
     out += (CLOSE, True, CLOSE)
 
 
